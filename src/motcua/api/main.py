@@ -1,0 +1,63 @@
+"""The REST API at /api/v1/: one router per resource, thin handlers over services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from motcua.api import me
+from motcua.api.auth import StaffToken
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1",
+    description="API của hệ thống một cửa điện tử motcua. Xác thực: `Authorization: Bearer <mã>`"
+    " (tạo bằng `python manage.py create_api_token <tên đăng nhập>`).",
+    auth=StaffToken(),
+    urls_namespace="api-v1",
+)
+api.add_router("", me.router)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": _("Cần mã truy cập hợp lệ (Authorization: Bearer <mã>).")}, status=401
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("Không có quyền.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    first = next(iter(errors.values()))[0]
+    return api.create_response(request, {"detail": first, "errors": errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def malformed(request, exc):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "body"))
+        errors.setdefault(where or "__all__", []).append(error.get("msg", ""))
+    return api.create_response(
+        request, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

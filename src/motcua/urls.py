@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from motcua.api.main import api
+
+urlpatterns = [
+    path("", include("motcua.ui.urls")),
+    path("to-chuc/", include("motcua.org.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("quan-tri/", admin.site.urls),
+]
