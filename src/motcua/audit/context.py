@@ -13,7 +13,8 @@ class RequestContext:
     channel: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("motcua_request_context", default=RequestContext())
+NO_REQUEST = RequestContext()
+_current: ContextVar[RequestContext] = ContextVar("motcua_request_context", default=NO_REQUEST)
 
 
 def current() -> RequestContext:
