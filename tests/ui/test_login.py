@@ -88,3 +88,14 @@ def test_staff_can_switch_to_english(demo, login, language):
     assert 'lang="en"' in home
     assert "Hello, Lâm Thị Diễm My" in home
     assert "Sign out" in home
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_person_switches(db, client):
+    page = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập hệ thống một cửa điện tử" in page
+
+
+def test_forbidden_page_explains_in_vietnamese(demo, login):
+    response = login("motcua").get("/to-chuc/don-vi/them/")
+    assert response.status_code == 403
+    assert "Chỉ quản trị hệ thống" in response.content.decode()

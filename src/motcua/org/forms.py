@@ -43,19 +43,23 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue  # styled by its own template
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def add_error(self, field, error):
         super().add_error(field, error)
-        for name in self.errors:
+        for name in self.errors:  # Django itself adds aria-invalid and aria-describedby
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
 
 
 def _unit_label(node: UnitNode) -> str:
@@ -65,8 +69,8 @@ def _unit_label(node: UnitNode) -> str:
 class UnitChoiceField(forms.ChoiceField):
     """One unit, chosen from a list indented as the tree; cleans to a :class:`Unit` or None."""
 
-    def __init__(self, *, empty_label=_("— Không có —"), **kwargs):
-        self.empty_label = empty_label
+    def __init__(self, *, empty_label=None, **kwargs):
+        self.empty_label = empty_label or _("— Không có —")
         self._units: dict[str, Unit] = {}
         super().__init__(choices=(), **kwargs)
 

@@ -89,6 +89,11 @@ class UnitRow:
     staff_count: int
     state: str
 
+    @property
+    def indent(self) -> int:
+        """Indentation step for the page (the stylesheet has four)."""
+        return min(self.depth, 4)
+
 
 def current_staff_counts(agency: Agency, *, day: dt.date | None = None) -> dict[int, int]:
     """Number of distinct staff holding a current position, per unit id."""
@@ -150,13 +155,16 @@ def unit_positions(unit: Unit, *, day: dt.date | None = None
 
 def staff_positions(user: User, *, day: dt.date | None = None
                     ) -> tuple[list[Position], list[Position]]:
-    """A staff member's positions: (current or starting later, ended), latest first."""
+    """A staff member's positions: (current or starting later, ended), latest first. Ended
+    positions carry ``unit_name_then``, the unit's name on their last day."""
     from django.db.models import Q
     from django.utils import timezone
 
     day = day or timezone.localdate()
     positions = user.positions.select_related("unit")
     current = positions.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-    ended = positions.filter(valid_to__lt=day)
-    return (list(current.order_by("-valid_from", "unit__name")),
-            list(ended.order_by("-valid_to", "unit__name")))
+    ended = list(positions.filter(valid_to__lt=day).prefetch_related("unit__former_names")
+                 .order_by("-valid_to", "unit__name"))
+    for position in ended:  # the unit's name while the position was held
+        position.unit_name_then = position.unit.name_on(position.valid_to)
+    return list(current.order_by("-valid_from", "unit__name")), ended

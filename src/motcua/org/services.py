@@ -156,6 +156,14 @@ def merge_units(
         raise ValidationError({"into": _("Đơn vị tiếp nhận không thể là đơn vị bị sáp nhập.")})
     if not into.is_active(effective):
         raise ValidationError({"into": _("Đơn vị tiếp nhận không hoạt động vào ngày sáp nhập.")})
+    above, node = set(), into.parent
+    while node is not None:
+        above.add(node.pk)
+        node = node.parent
+    if any(source.pk in above for source in sources):
+        raise ValidationError({"units": _(
+            "Không thể sáp nhập đơn vị cấp trên vào đơn vị cấp dưới của nó."
+        )})
     last_day = effective - dt.timedelta(days=1)
     for source in sources:
         if source.agency_id != into.agency_id:
@@ -223,6 +231,28 @@ def create_staff(
     user.full_clean(exclude=["password"])
     user.save()
     record(actor=actor, action="org.staff.create", obj=user, after=snapshot(user, STAFF_FIELDS))
+    return user
+
+
+@transaction.atomic
+def create_staff_with_position(
+    *,
+    actor: User,
+    username: str,
+    full_name: str,
+    password: str,
+    unit: Unit,
+    role: str,
+    title: str = "",
+    email: str = "",
+    phone: str = "",
+    valid_from: dt.date | None = None,
+) -> User:
+    """Create a staff account together with its first position: both or neither."""
+    user = create_staff(actor=actor, username=username, full_name=full_name, password=password,
+                        email=email, phone=phone)
+    assign_position(actor=actor, user=user, unit=unit, role=role, title=title,
+                    valid_from=valid_from)
     return user
 
 
