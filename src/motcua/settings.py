@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "motcua.common",
     "motcua.audit",
     "motcua.org",
+    "motcua.worktime",
     "motcua.api",
     "motcua.ui",
 ]

@@ -68,3 +68,32 @@ def record(
         user_agent=where.user_agent,
         channel=where.channel or "system",
     )
+
+
+def record_many(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    changes: Iterable[tuple[Any, str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    batch_size: int = 2000,
+) -> int:
+    """Record one event per ``(object_id, object_repr, before, after)`` in bulk: for changes a
+    background job makes to many rows at once (e.g. deadlines recomputed after a calendar
+    change). Same rules as :func:`record`: inside the change's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction(f"audit records for {action!r} written outside a transaction")
+    where = context.current()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_name = (actor.display_name() if is_user else str(actor or "hệ thống"))[:200]
+    events = [
+        AuditEvent(actor=actor if is_user else None, actor_name=actor_name, action=action,
+                   object_type=object_type, object_id=str(object_id), object_repr=repr_[:300],
+                   before=_plain(dict(before)) if before is not None else None,
+                   after=_plain(dict(after)) if after is not None else None,
+                   ip_address=where.ip_address, user_agent=where.user_agent,
+                   channel=where.channel or "system")
+        for object_id, repr_, before, after in changes
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    return len(events)

@@ -125,6 +125,9 @@ def load_demo() -> tuple[Agency, bool]:
     )
     record(actor="seed_demo", action="org.agency.create", obj=agency,
            after={"code": agency.code, "name": agency.name})
+    from motcua.worktime.services import ensure_schedule
+
+    ensure_schedule(agency)
     admin_spec = STAFF[0]
     admin = User(username=admin_spec.username, full_name=admin_spec.full_name,
                  phone=admin_spec.phone, email="admin@stnmt.cantho.gov.vn",

@@ -1,0 +1,309 @@
+"""Every change to calendars and tracked deadlines. Calendar changes are audited and trigger a
+background recomputation of the open deadlines they affect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from motcua.audit.services import record, record_many, snapshot
+from motcua.org.access import require_organisation_admin
+from motcua.org.models import Agency, User
+from motcua.worktime.amount import WorkAmount
+from motcua.worktime.calendar import OfficeHours, WorkCalendar, parse_sessions
+from motcua.worktime.clock import ClockEvent, Deadline, EventKind, compute_deadline, get_clock_rule
+from motcua.worktime.models import WEEKDAY_FIELDS, CalendarDay, Schedule, TrackedDeadline
+from motcua.worktime.rules import get_counting_rule
+from motcua.worktime.selectors import build_calendar, calendar_for
+
+SCHEDULE_FIELDS = (*WEEKDAY_FIELDS, "makeup_hours")
+RECOMPUTE_ACTOR = "tính lại thời hạn"
+
+
+# -- schedules and calendar days -------------------------------------------------------------
+@transaction.atomic
+def ensure_schedule(agency: Agency) -> Schedule:
+    """The agency's schedule, created with the default office hours the first time."""
+    schedule, created = Schedule.objects.get_or_create(agency=agency, unit=None)
+    if created:
+        record(actor="hệ thống", action="worktime.schedule.create", obj=schedule,
+               after=snapshot(schedule, SCHEDULE_FIELDS))
+    return schedule
+
+
+def _check_hours(field: str, value: str) -> str:
+    try:
+        return ", ".join(f"{a}-{b}" for a, b in (
+            (f"{s // 60:02}:{s % 60:02}", f"{e // 60:02}:{e % 60:02}") for s, e in parse_sessions(value)
+        ))
+    except ValueError as exc:
+        raise ValidationError({field: _(
+            "Giờ làm việc “%(value)s” không hợp lệ: ghi theo dạng 07:30-11:30, 13:00-17:00, "
+            "các buổi theo thứ tự và không chồng nhau."
+        ) % {"value": value}}) from exc
+
+
+def _bump(schedule: Schedule) -> None:
+    Schedule.objects.filter(pk=schedule.pk).update(version=schedule.version + 1)
+    schedule.version += 1
+
+
+def _recompute_after_commit(schedule: Schedule, first: dt.date, last: dt.date) -> None:
+    from motcua.worktime.tasks import recompute_deadlines
+
+    transaction.on_commit(lambda: recompute_deadlines.enqueue(
+        schedule.pk, first.isoformat(), last.isoformat()))
+
+
+@transaction.atomic
+def update_office_hours(*, actor: User, schedule: Schedule, hours: dict[str, str]) -> Schedule:
+    """Change the weekly office hours (and the hours of make-up days). Every open deadline of
+    the schedule may move, so all of them are recomputed in the background."""
+    require_organisation_admin(actor)
+    schedule = Schedule.objects.select_for_update().select_related("agency").get(pk=schedule.pk)
+    before = snapshot(schedule, SCHEDULE_FIELDS)
+    for field in SCHEDULE_FIELDS:
+        setattr(schedule, field, _check_hours(field, hours.get(field, "")))
+    if not schedule.makeup_hours:
+        raise ValidationError({"makeup_hours": _("Ngày làm bù phải có giờ làm việc.")})
+    if not any(getattr(schedule, day) for day in WEEKDAY_FIELDS):
+        raise ValidationError({"monday": _("Phải có ít nhất một buổi làm việc trong tuần.")})
+    OfficeHours.from_spec(schedule.weekly_hours(), schedule.makeup_hours)
+    schedule.save()
+    _bump(schedule)
+    record(actor=actor, action="worktime.schedule.hours", obj=schedule, before=before,
+           after=snapshot(schedule, SCHEDULE_FIELDS))
+    _recompute_after_commit(schedule, dt.date.min, dt.date.max)
+    return schedule
+
+
+def _national_day(schedule: Schedule, day: dt.date):
+    """What ``day`` is on the national calendar with this schedule's hours, before the agency's
+    own changes."""
+    return build_calendar(schedule).with_overrides([]).day_info(day)
+
+
+@transaction.atomic
+def set_calendar_day(
+    *,
+    actor: User,
+    schedule: Schedule,
+    day: dt.date,
+    working: bool,
+    name: str,
+    decision: str = "",
+    hours: str = "",
+) -> CalendarDay:
+    """Declare ``day`` an extra day off (``working=False``) or a make-up working day."""
+    require_organisation_admin(actor)
+    schedule = Schedule.objects.select_for_update().select_related("agency").get(pk=schedule.pk)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Hãy ghi lý do (ví dụ: Nghỉ bù Quốc khánh).")})
+    hours = _check_hours("hours", hours) if hours else ""
+    if hours and not working:
+        raise ValidationError({"hours": _("Ngày nghỉ không có giờ làm việc.")})
+    national = _national_day(schedule, day)
+    if working and national.working:
+        raise ValidationError({"day": _("Ngày %(day)s vốn là ngày làm việc.")
+                               % {"day": day.strftime("%d/%m/%Y")}})
+    if not working and not national.working:
+        raise ValidationError({"day": _("Ngày %(day)s vốn là ngày nghỉ (%(why)s).") % {
+            "day": day.strftime("%d/%m/%Y"), "why": national.name or _("nghỉ cuối tuần")}})
+    existing = CalendarDay.objects.filter(schedule=schedule, day=day).first()
+    before = snapshot(existing, ("day", "working", "name", "decision", "hours")) if existing else None
+    calendar_day = existing or CalendarDay(schedule=schedule, day=day, created_by=actor)
+    calendar_day.working, calendar_day.name = working, name
+    calendar_day.decision, calendar_day.hours = decision.strip(), hours
+    calendar_day.save()
+    _bump(schedule)
+    record(actor=actor, action="worktime.day.set", obj=calendar_day, before=before,
+           after=snapshot(calendar_day, ("day", "working", "name", "decision", "hours")))
+    _recompute_after_commit(schedule, day, day)
+    return calendar_day
+
+
+@transaction.atomic
+def remove_calendar_day(*, actor: User, calendar_day: CalendarDay) -> None:
+    require_organisation_admin(actor)
+    schedule = Schedule.objects.select_for_update().get(pk=calendar_day.schedule_id)
+    before = snapshot(calendar_day, ("day", "working", "name", "decision", "hours"))
+    record(actor=actor, action="worktime.day.remove", obj=calendar_day, before=before)
+    day = calendar_day.day
+    calendar_day.delete()
+    _bump(schedule)
+    _recompute_after_commit(schedule, day, day)
+
+
+# -- tracked deadlines -------------------------------------------------------------------------
+def _event_json(event: ClockEvent) -> dict:
+    data: dict = {"kind": str(event.kind), "at": event.at.isoformat()}
+    if event.reason:
+        data["reason"] = event.reason
+    if event.amount is not None:
+        data["minutes"], data["unit"] = event.amount.minutes, event.amount.unit
+    if event.due_at is not None:
+        data["due_at"] = event.due_at.isoformat()
+    return data
+
+
+def clock_events(deadline: TrackedDeadline) -> list[ClockEvent]:
+    """The deadline's clock events, as the engine reads them."""
+    events = []
+    for data in deadline.events:
+        amount = WorkAmount(data["minutes"], data.get("unit", "minute")) if "minutes" in data else None
+        due_at = dt.datetime.fromisoformat(data["due_at"]) if "due_at" in data else None
+        events.append(ClockEvent(EventKind(data["kind"]), dt.datetime.fromisoformat(data["at"]),
+                                 amount=amount, due_at=due_at, reason=data.get("reason", "")))
+    return events
+
+
+def evaluate(deadline: TrackedDeadline, *, calendar: WorkCalendar | None = None,
+             now: dt.datetime | None = None) -> Deadline:
+    """The deadline recomputed from its events, with its explanation."""
+    calendar = calendar or calendar_for(deadline.schedule)
+    return compute_deadline(
+        calendar, WorkAmount(deadline.amount_minutes, deadline.amount_unit), clock_events(deadline),
+        rule=get_counting_rule(deadline.counting_rule), clock=get_clock_rule(deadline.clock_rule),
+        now=now,
+    )
+
+
+def track_deadline(
+    *,
+    schedule: Schedule,
+    owner_type: str,
+    owner_id: object,
+    amount: WorkAmount,
+    received_at: dt.datetime,
+    counting_rule: str = "plain",
+    clock_rule: str = "pause_resume",
+    purpose: str = "",
+) -> TrackedDeadline:
+    """Start keeping a deadline (called by the owner's service, inside its transaction)."""
+    get_counting_rule(counting_rule), get_clock_rule(clock_rule)  # unknown codes fail here
+    deadline = TrackedDeadline(
+        schedule=schedule, owner_type=owner_type, owner_id=str(owner_id), purpose=purpose,
+        amount_minutes=amount.minutes, amount_unit=amount.unit, counting_rule=counting_rule,
+        clock_rule=clock_rule, received_at=received_at,
+        events=[_event_json(ClockEvent.start(received_at))],
+    )
+    result = evaluate(deadline)
+    deadline.due_at, deadline.original_due_at = result.due_at, result.original_due_at
+    deadline.save()
+    return deadline
+
+
+def add_clock_event(*, deadline: TrackedDeadline, event: ClockEvent) -> TrackedDeadline:
+    """Append a pause, resume, restart or extension and recompute (inside the owner's
+    transaction). An event that the engine refuses (e.g. resume without a pause) changes
+    nothing."""
+    if deadline.met_at is not None:
+        raise ValidationError(_("Thời hạn đã kết thúc, không thể thay đổi."))
+    deadline = TrackedDeadline.objects.select_for_update().get(pk=deadline.pk)
+    events = [*deadline.events, _event_json(event)]
+    candidate = TrackedDeadline(**{f.attname: getattr(deadline, f.attname)
+                                   for f in TrackedDeadline._meta.concrete_fields})
+    candidate.events = events
+    try:
+        result = evaluate(candidate)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    deadline.events, deadline.simple = events, False
+    deadline.due_at, deadline.original_due_at = result.due_at, result.original_due_at
+    deadline.save()
+    return deadline
+
+
+def mark_met(*, deadline: TrackedDeadline, at: dt.datetime) -> TrackedDeadline:
+    """The work was done at ``at``: the deadline is closed and never recomputed again."""
+    TrackedDeadline.objects.filter(pk=deadline.pk, met_at__isnull=True).update(met_at=at)
+    deadline.refresh_from_db()
+    return deadline
+
+
+# -- recomputation after a calendar change ---------------------------------------------------
+@dataclass(frozen=True)
+class RecomputeReport:
+    checked: int
+    changed: int
+
+
+def _due_of_simple_rows(calendar: WorkCalendar, rows: Iterable[tuple], counting: dict) -> list:
+    """(due_at, original_due_at) for deadlines with only a start event: the bulk path."""
+    out = []
+    for _pk, received_at, minutes, unit, rule_code, *_rest in rows:
+        rule = counting.get(rule_code) or counting.setdefault(rule_code, get_counting_rule(rule_code))
+        amount = WorkAmount(minutes, unit)
+        start, _step = rule.start.start(calendar, received_at, amount)
+        due, _step = rule.due.due(calendar, calendar.add(start, amount))
+        out.append((due, due))
+    return out
+
+
+def _local(moment: dt.datetime | None, calendar: WorkCalendar) -> dt.datetime | None:
+    return moment.astimezone(calendar.tz) if moment is not None else None
+
+
+def recompute_open_deadlines(
+    *, schedule_id: int, first_day: dt.date, last_day: dt.date, chunk_size: int = 5000
+) -> RecomputeReport:
+    """Recompute every open deadline of the schedule whose counting may cross
+    ``first_day``..``last_day`` (received on or before ``last_day``), in chunks read by key so
+    that memory stays flat. Each change is saved with its audit record (old and new due moment)
+    in the chunk's transaction. Deadlines already met are never touched."""
+    schedule = Schedule.objects.select_related("agency").get(pk=schedule_id)
+    calendar = calendar_for(schedule)
+    ops = connection.ops
+    last_moment = dt.datetime.combine(last_day if last_day < dt.date.max else dt.date(9999, 12, 30),
+                                      dt.time.max, tzinfo=calendar.tz)
+    first_moment = dt.datetime.combine(max(first_day, dt.date(1, 1, 2)), dt.time.min,
+                                       tzinfo=calendar.tz)
+    counting: dict = {}
+    checked = changed = 0
+    last_pk = 0
+    while True:
+        rows = list(
+            TrackedDeadline.objects.filter(schedule_id=schedule_id, met_at__isnull=True,
+                                           received_at__lte=last_moment, pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", "received_at", "amount_minutes", "amount_unit", "counting_rule",
+                         "simple", "due_at", "original_due_at", "updated_at")[:chunk_size]
+        )
+        if not rows:
+            break
+        last_pk = rows[-1][0]
+        checked += len(rows)
+        # A deadline already due before the changed days cannot move.
+        rows = [r for r in rows if r[6] is None or r[6] >= first_moment]
+        simple = [r for r in rows if r[5]]
+        results = dict(zip((r[0] for r in simple), _due_of_simple_rows(calendar, simple, counting),
+                           strict=True))
+        for deadline in TrackedDeadline.objects.filter(pk__in=[r[0] for r in rows if not r[5]]):
+            result = evaluate(deadline, calendar=calendar)
+            results[deadline.pk] = (result.due_at, result.original_due_at)
+        updates, audits = [], []
+        for pk, _received, _m, _u, _rule, _simple, old_due, old_original, seen_at in rows:
+            new_due, new_original = results[pk]
+            if (new_due, new_original) != (old_due, old_original):
+                updates.append((ops.adapt_datetimefield_value(new_due),
+                                ops.adapt_datetimefield_value(new_original), pk,
+                                ops.adapt_datetimefield_value(seen_at)))
+                audits.append((pk, f"thời hạn #{pk}", {"due_at": _local(old_due, calendar)},
+                               {"due_at": _local(new_due, calendar)}))
+        if updates:
+            with transaction.atomic(), connection.cursor() as cursor:
+                table = TrackedDeadline._meta.db_table
+                cursor.executemany(
+                    # Untouched since read (a new clock event re-evaluates it anyway) and not met.
+                    f"UPDATE {table} SET due_at = %s, original_due_at = %s WHERE id = %s "
+                    "AND updated_at = %s AND met_at IS NULL", updates)
+                record_many(actor=RECOMPUTE_ACTOR, action="worktime.deadline.recompute",
+                            object_type=TrackedDeadline._meta.label_lower, changes=audits)
+            changed += len(updates)
+    return RecomputeReport(checked=checked, changed=changed)

@@ -1,0 +1,178 @@
+"""Calendars edited by an administrator, and the open deadlines that follow the change."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from motcua.audit.models import AuditEvent
+from motcua.worktime import ClockEvent, WorkAmount
+from motcua.worktime.models import TrackedDeadline
+from motcua.worktime.selectors import agency_schedule, calendar_for
+from motcua.worktime.services import (
+    add_clock_event,
+    evaluate,
+    mark_met,
+    recompute_open_deadlines,
+    remove_calendar_day,
+    set_calendar_day,
+    track_deadline,
+    update_office_hours,
+)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=VN)
+
+
+@pytest.fixture
+def schedule(demo):
+    return agency_schedule(demo)
+
+
+def _track(schedule, received, days=5, rule="plain", owner="1"):
+    return track_deadline(schedule=schedule, owner_type="test.dossier", owner_id=owner,
+                          amount=WorkAmount.days(days), received_at=received, counting_rule=rule)
+
+
+def test_five_working_days_from_monday_morning_end_next_monday_same_time(schedule):
+    # Mon 02/03/2026 08:00 + 5 days: 450 min on Monday, 4 × 480 to Friday, 30 min next Monday.
+    deadline = _track(schedule, at(2026, 3, 2, 8, 0))
+    assert deadline.due_at == at(2026, 3, 9, 8, 0)
+
+
+def test_legal_counting_starts_the_next_working_day_and_ends_at_close(schedule):
+    deadline = _track(schedule, at(2026, 3, 2, 10, 0), rule="working_days")
+    assert deadline.due_at == at(2026, 3, 9, 17, 0)
+
+
+def test_an_agency_day_off_moves_open_deadlines_and_is_audited(schedule, staff,
+                                                               django_capture_on_commit_callbacks):
+    plain = _track(schedule, at(2026, 3, 2, 8, 0), owner="1")
+    legal = _track(schedule, at(2026, 3, 2, 10, 0), rule="working_days", owner="2")
+    done = _track(schedule, at(2026, 3, 2, 8, 0), owner="3")
+    mark_met(deadline=done, at=at(2026, 3, 5, 9, 0))
+    after_the_day = _track(schedule, at(2026, 3, 5, 8, 0), owner="4")
+    expected_after = after_the_day.due_at
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_calendar_day(actor=staff("admin"), schedule=schedule, day=dt.date(2026, 3, 4),
+                         working=False, name="Nghỉ để tổ chức bầu cử",
+                         decision="Quyết định 45/QĐ-UBND ngày 20/02/2026")
+
+    plain.refresh_from_db(), legal.refresh_from_db(), done.refresh_from_db()
+    after_the_day.refresh_from_db()
+    assert plain.due_at == at(2026, 3, 10, 8, 0)
+    assert legal.due_at == at(2026, 3, 10, 17, 0)
+    assert done.due_at == at(2026, 3, 9, 8, 0)  # met: never altered
+    assert after_the_day.due_at == expected_after  # received after the day: not affected
+    changes = AuditEvent.objects.filter(action="worktime.deadline.recompute")
+    assert {e.object_id for e in changes} == {str(plain.pk), str(legal.pk)}
+    change = changes.get(object_id=str(plain.pk))
+    assert change.before["due_at"] == "2026-03-09T08:00:00+07:00"
+    assert change.after["due_at"] == "2026-03-10T08:00:00+07:00"
+    assert AuditEvent.objects.filter(action="worktime.day.set").count() == 1
+
+
+def test_removing_the_day_off_moves_them_back(schedule, staff, django_capture_on_commit_callbacks):
+    deadline = _track(schedule, at(2026, 3, 2, 8, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        day = set_calendar_day(actor=staff("admin"), schedule=schedule, day=dt.date(2026, 3, 4),
+                               working=False, name="Nghỉ đột xuất")
+    with django_capture_on_commit_callbacks(execute=True):
+        remove_calendar_day(actor=staff("admin"), calendar_day=day)
+    deadline.refresh_from_db()
+    assert deadline.due_at == at(2026, 3, 9, 8, 0)
+
+
+def test_a_make_up_saturday_shortens_a_deadline_over_it(schedule, staff,
+                                                        django_capture_on_commit_callbacks):
+    deadline = _track(schedule, at(2026, 3, 2, 8, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        set_calendar_day(actor=staff("admin"), schedule=schedule, day=dt.date(2026, 3, 7),
+                         working=True, name="Làm bù cho ngày 04/03")
+    deadline.refresh_from_db()
+    # Saturday 07/03 gives 480 minutes: the last 30 minutes end at Saturday 08:00.
+    assert deadline.due_at == at(2026, 3, 7, 8, 0)
+
+
+def test_the_calendar_is_cached_until_it_changes(schedule, staff):
+    first = calendar_for(schedule)
+    assert calendar_for(agency_schedule(schedule.agency)) is first
+    set_calendar_day(actor=staff("admin"), schedule=schedule, day=dt.date(2026, 3, 4),
+                     working=False, name="Nghỉ đột xuất")
+    changed = calendar_for(agency_schedule(schedule.agency))
+    assert changed is not first
+    assert not changed.is_working_day(dt.date(2026, 3, 4))
+
+
+@pytest.mark.parametrize(
+    ("day", "working", "message"),
+    [
+        (dt.date(2026, 3, 4), True, "vốn là ngày làm việc"),
+        (dt.date(2026, 3, 8), False, "vốn là ngày nghỉ"),
+        (dt.date(2026, 2, 17), False, "vốn là ngày nghỉ"),  # Tết
+    ],
+)
+def test_pointless_changes_are_refused_in_vietnamese(schedule, staff, day, working, message):
+    with pytest.raises(ValidationError, match=message):
+        set_calendar_day(actor=staff("admin"), schedule=schedule, day=day, working=working,
+                         name="Thử")
+
+
+def test_only_administrators_edit_the_calendar(schedule, staff):
+    with pytest.raises(PermissionDenied):
+        set_calendar_day(actor=staff("motcua"), schedule=schedule, day=dt.date(2026, 3, 4),
+                         working=False, name="Nghỉ")
+    assert not schedule.days.exists()
+
+
+def test_office_hours_are_validated_and_saturday_morning_counts(schedule, staff,
+                                                               django_capture_on_commit_callbacks):
+    hours = {"monday": "07:30-11:30, 13:00-17:00", "tuesday": "07:30-11:30, 13:00-17:00",
+             "wednesday": "07:30-11:30, 13:00-17:00", "thursday": "07:30-11:30, 13:00-17:00",
+             "friday": "07:30-11:30, 13:00-17:00", "saturday": "", "sunday": "",
+             "makeup_hours": "07:30-11:30, 13:00-17:00"}
+    with pytest.raises(ValidationError, match="không hợp lệ"):
+        update_office_hours(actor=staff("admin"), schedule=schedule,
+                            hours={**hours, "monday": "13:00-11:00"})
+    deadline = _track(schedule, at(2026, 3, 2, 8, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        update_office_hours(actor=staff("admin"), schedule=schedule,
+                            hours={**hours, "saturday": "07:30-11:30"})
+    deadline.refresh_from_db()
+    # Saturday morning (240 min) now counts: the last 30 minutes fall on Saturday 07/03 08:00.
+    assert deadline.due_at == at(2026, 3, 7, 8, 0)
+
+
+def test_a_pause_for_a_supplement_adds_the_paused_working_time(schedule):
+    deadline = _track(schedule, at(2026, 3, 2, 8, 0))
+    deadline = add_clock_event(deadline=deadline, event=ClockEvent.pause(at(2026, 3, 3, 8, 0),
+                                                                          "yêu cầu bổ sung"))
+    assert deadline.due_at is None  # paused: known on resume
+    deadline = add_clock_event(deadline=deadline, event=ClockEvent.resume(at(2026, 3, 5, 8, 0)))
+    assert deadline.due_at == at(2026, 3, 11, 8, 0)  # two working days later
+    assert "pause" in evaluate(deadline).explanation.codes()
+
+
+def test_an_impossible_clock_event_changes_nothing(schedule):
+    deadline = _track(schedule, at(2026, 3, 2, 8, 0))
+    with pytest.raises(ValidationError):
+        add_clock_event(deadline=deadline, event=ClockEvent.resume(at(2026, 3, 3, 8, 0)))
+    deadline.refresh_from_db()
+    assert len(deadline.events) == 1 and deadline.due_at == at(2026, 3, 9, 8, 0)
+
+
+def test_recompute_reads_in_chunks_and_checks_every_open_deadline(schedule, staff):
+    for owner in range(7):
+        _track(schedule, at(2026, 3, 2, 8, owner), owner=str(owner))
+    set_calendar_day(actor=staff("admin"), schedule=schedule, day=dt.date(2026, 3, 4),
+                     working=False, name="Nghỉ đột xuất")  # no on_commit here: recompute by hand
+    report = recompute_open_deadlines(schedule_id=schedule.pk, first_day=dt.date(2026, 3, 4),
+                                      last_day=dt.date(2026, 3, 4), chunk_size=3)
+    assert (report.checked, report.changed) == (7, 7)
+    assert set(TrackedDeadline.objects.values_list("due_at__date", flat=True)) == {
+        dt.date(2026, 3, 10)}
