@@ -104,7 +104,8 @@ class TrackedDeadline(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     original_due_at = models.DateTimeField(null=True, blank=True)
     met_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    #: bumped by every clock event: a background recompute writes only what it read
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("thời hạn")

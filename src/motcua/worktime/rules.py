@@ -45,6 +45,12 @@ class StartRule(ABC):
     def start(self, calendar: WorkCalendar, received: datetime, amount: WorkAmount) -> tuple[datetime, Step]:
         """The counting start and the step that explains it."""
 
+    def by_day(self, amount: WorkAmount) -> bool:
+        """Whether the start depends only on the (local) day of receipt, not on its hour: then
+        every dossier received that day with the same amount has the same deadline, which a bulk
+        recomputation computes once."""
+        return False
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.code}>"
 
@@ -78,6 +84,9 @@ class FromNextWorkingDay(StartRule):
 
     code = "from_next_working_day"
     source = "BLDS 2015 Đ147 k2–3"
+
+    def by_day(self, amount: WorkAmount) -> bool:
+        return True
 
     def start(self, calendar: WorkCalendar, received: datetime, amount: WorkAmount) -> tuple[datetime, Step]:
         received = calendar.local(received)
@@ -136,6 +145,9 @@ class CivilCode147(StartRule):
     def start(self, calendar: WorkCalendar, received: datetime, amount: WorkAmount) -> tuple[datetime, Step]:
         rule = FROM_NEXT_WORKING_DAY if amount.unit == "day" else FROM_RECEIPT_MOMENT
         return rule.start(calendar, received, amount)
+
+    def by_day(self, amount: WorkAmount) -> bool:
+        return amount.unit == "day"
 
 
 # -- due rules -----------------------------------------------------------------------------------

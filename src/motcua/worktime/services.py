@@ -214,7 +214,7 @@ def add_clock_event(*, deadline: TrackedDeadline, event: ClockEvent) -> TrackedD
         result = evaluate(candidate)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    deadline.events, deadline.simple = events, False
+    deadline.events, deadline.simple, deadline.revision = events, False, deadline.revision + 1
     deadline.due_at, deadline.original_due_at = result.due_at, result.original_due_at
     deadline.save()
     return deadline
@@ -234,76 +234,108 @@ class RecomputeReport:
     changed: int
 
 
-def _due_of_simple_rows(calendar: WorkCalendar, rows: Iterable[tuple], counting: dict) -> list:
-    """(due_at, original_due_at) for deadlines with only a start event: the bulk path."""
+def _due_of_simple_rows(calendar: WorkCalendar, rows: Iterable[tuple], memo: dict) -> list:
+    """The due moments of deadlines with only a start event: the bulk path. A rule whose start
+    depends only on the day of receipt gives one deadline per (rule, amount, day), computed
+    once and remembered in ``memo`` for the whole recomputation."""
     out = []
+    tz = calendar.tz
     for _pk, received_at, minutes, unit, rule_code, *_rest in rows:
-        rule = counting.get(rule_code) or counting.setdefault(rule_code, get_counting_rule(rule_code))
+        rule = memo.get(rule_code) or memo.setdefault(rule_code, get_counting_rule(rule_code))
         amount = WorkAmount(minutes, unit)
+        key = None
+        if rule.start.by_day(amount):
+            key = (rule_code, minutes, unit, received_at.astimezone(tz).date())
+            due = memo.get(key)
+            if due is not None:
+                out.append(due)
+                continue
         start, _step = rule.start.start(calendar, received_at, amount)
         due, _step = rule.due.due(calendar, calendar.add(start, amount))
-        out.append((due, due))
+        if key is not None:
+            memo[key] = due
+        out.append(due)
     return out
 
 
-def _local(moment: dt.datetime | None, calendar: WorkCalendar) -> dt.datetime | None:
-    return moment.astimezone(calendar.tz) if moment is not None else None
+def _aware(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A UTC timestamp read with a raw query (text on SQLite, see ``_open_rows``)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _local_iso(moment: dt.datetime | None, calendar: WorkCalendar) -> str | None:
+    return moment.astimezone(calendar.tz).isoformat() if moment is not None else None
+
+
+def _open_rows(schedule_id: int, received_until: dt.datetime, not_due_before: dt.datetime,
+               after_pk: int, limit: int) -> list:
+    """One chunk of the open deadlines that a change of the calendar between the two moments
+    may move, as plain tuples (no model instances for a million rows).
+    On SQLite the timestamps are read as text: Django's text-to-datetime converter would cost
+    more than everything else the recompute does."""
+    table = TrackedDeadline._meta.db_table
+    as_text = "CAST({} AS TEXT)" if connection.vendor == "sqlite" else "{}"
+    sql = (
+        f"SELECT id, {as_text.format('received_at')}, amount_minutes, amount_unit, counting_rule, "
+        f"simple, {as_text.format('due_at')}, revision FROM {table} "
+        "WHERE schedule_id = %s AND met_at IS NULL AND received_at <= %s "
+        "AND (due_at IS NULL OR due_at >= %s) AND id > %s ORDER BY id LIMIT %s"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [schedule_id, adapt(received_until), adapt(not_due_before), after_pk,
+                             limit])
+        return [(pk, _aware(received), minutes, unit, rule, bool(simple), _aware(due), revision)
+                for pk, received, minutes, unit, rule, simple, due, revision in cursor.fetchall()]
 
 
 def recompute_open_deadlines(
     *, schedule_id: int, first_day: dt.date, last_day: dt.date, chunk_size: int = 5000
 ) -> RecomputeReport:
     """Recompute every open deadline of the schedule whose counting may cross
-    ``first_day``..``last_day`` (received on or before ``last_day``), in chunks read by key so
-    that memory stays flat. Each change is saved with its audit record (old and new due moment)
-    in the chunk's transaction. Deadlines already met are never touched."""
+    ``first_day``..``last_day``: received on or before ``last_day`` and not due before
+    ``first_day``. Rows are read by key in chunks, so memory stays flat however many there are.
+    Each change is saved with its audit record (old and new due moment) in the chunk's
+    transaction. Deadlines already met, or given a clock event since they were read, are never
+    touched."""
     schedule = Schedule.objects.select_related("agency").get(pk=schedule_id)
     calendar = calendar_for(schedule)
-    ops = connection.ops
-    last_moment = dt.datetime.combine(last_day if last_day < dt.date.max else dt.date(9999, 12, 30),
-                                      dt.time.max, tzinfo=calendar.tz)
-    first_moment = dt.datetime.combine(max(first_day, dt.date(1, 1, 2)), dt.time.min,
-                                       tzinfo=calendar.tz)
-    counting: dict = {}
-    checked = changed = 0
-    last_pk = 0
-    while True:
-        rows = list(
-            TrackedDeadline.objects.filter(schedule_id=schedule_id, met_at__isnull=True,
-                                           received_at__lte=last_moment, pk__gt=last_pk)
-            .order_by("pk")
-            .values_list("pk", "received_at", "amount_minutes", "amount_unit", "counting_rule",
-                         "simple", "due_at", "original_due_at", "updated_at")[:chunk_size]
-        )
-        if not rows:
-            break
+    adapt = connection.ops.adapt_datetimefield_value
+    received_until = dt.datetime.combine(min(last_day, dt.date(9999, 12, 30)), dt.time.max,
+                                         tzinfo=calendar.tz)
+    not_due_before = dt.datetime.combine(max(first_day, dt.date(1, 1, 2)), dt.time.min,
+                                         tzinfo=calendar.tz)
+    table = TrackedDeadline._meta.db_table
+    update = (f"UPDATE {table} SET due_at = %s, original_due_at = %s "
+              "WHERE id = %s AND revision = %s AND met_at IS NULL")
+    memo: dict = {}
+    checked = changed = last_pk = 0
+    while rows := _open_rows(schedule_id, received_until, not_due_before, last_pk, chunk_size):
         last_pk = rows[-1][0]
         checked += len(rows)
-        # A deadline already due before the changed days cannot move.
-        rows = [r for r in rows if r[6] is None or r[6] >= first_moment]
         simple = [r for r in rows if r[5]]
-        results = dict(zip((r[0] for r in simple), _due_of_simple_rows(calendar, simple, counting),
-                           strict=True))
-        for deadline in TrackedDeadline.objects.filter(pk__in=[r[0] for r in rows if not r[5]]):
+        results = {r[0]: (due, due) for r, due in
+                   zip(simple, _due_of_simple_rows(calendar, simple, memo), strict=True)}
+        others = {r[0]: r for r in rows if not r[5]}
+        for deadline in TrackedDeadline.objects.filter(pk__in=list(others)):
             result = evaluate(deadline, calendar=calendar)
             results[deadline.pk] = (result.due_at, result.original_due_at)
         updates, audits = [], []
-        for pk, _received, _m, _u, _rule, _simple, old_due, old_original, seen_at in rows:
+        for pk, _received, _minutes, _unit, _rule, is_simple, old_due, revision in rows:
             new_due, new_original = results[pk]
-            if (new_due, new_original) != (old_due, old_original):
-                updates.append((ops.adapt_datetimefield_value(new_due),
-                                ops.adapt_datetimefield_value(new_original), pk,
-                                ops.adapt_datetimefield_value(seen_at)))
-                audits.append((pk, f"thời hạn #{pk}", {"due_at": _local(old_due, calendar)},
-                               {"due_at": _local(new_due, calendar)}))
+            if new_due != old_due or not is_simple:
+                updates.append((adapt(new_due), adapt(new_original), pk, revision))
+            if new_due != old_due:
+                audits.append((pk, f"thời hạn #{pk}", {"due_at": _local_iso(old_due, calendar)},
+                               {"due_at": _local_iso(new_due, calendar)}))
         if updates:
             with transaction.atomic(), connection.cursor() as cursor:
-                table = TrackedDeadline._meta.db_table
-                cursor.executemany(
-                    # Untouched since read (a new clock event re-evaluates it anyway) and not met.
-                    f"UPDATE {table} SET due_at = %s, original_due_at = %s WHERE id = %s "
-                    "AND updated_at = %s AND met_at IS NULL", updates)
+                cursor.executemany(update, updates)
                 record_many(actor=RECOMPUTE_ACTOR, action="worktime.deadline.recompute",
                             object_type=TrackedDeadline._meta.label_lower, changes=audits)
-            changed += len(updates)
+            changed += len(audits)
     return RecomputeReport(checked=checked, changed=changed)
