@@ -77,14 +77,14 @@ def record_many(
     actor: Any,
     action: str,
     object_type: str,
-    changes: Iterable[tuple[Any, str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    changes: Iterable[tuple[Any, str, Mapping[str, Any] | str | None, Mapping[str, Any] | str | None]],
 ) -> int:
     """Record one event per ``(object_id, object_repr, before, after)`` in bulk: for changes a
     background job makes to many rows at once (e.g. deadlines recomputed after a calendar
     change). Same rules as :func:`record`: inside the change's transaction. Written with one
     prepared statement, without building a model instance per row (a million rows must take
-    seconds, not minutes); ``before`` and ``after`` must already hold JSON values (strings,
-    numbers, None)."""
+    seconds, not minutes); ``before`` and ``after`` are mappings of JSON values (strings,
+    numbers, None), or such a mapping already serialised as JSON text."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise AuditOutsideTransaction(f"audit records for {action!r} written outside a transaction")
@@ -95,8 +95,10 @@ def record_many(
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     channel = where.channel or "system"
 
-    def as_json(values: Mapping[str, Any] | None) -> str | None:
-        return None if values is None else json.dumps(values, ensure_ascii=False)
+    def as_json(values: Mapping[str, Any] | str | None) -> str | None:
+        if values is None or isinstance(values, str):
+            return values
+        return json.dumps(values, ensure_ascii=False)
 
     rows = [
         (at, actor_id, actor_name, action, object_type, str(object_id), repr_[:300],

@@ -267,8 +267,24 @@ def _aware(value: dt.datetime | str | None) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-def _local_iso(moment: dt.datetime | None, calendar: WorkCalendar) -> str | None:
-    return moment.astimezone(calendar.tz).isoformat() if moment is not None else None
+def _fast_adapter():
+    """Django's datetime adapter, minus its generality: on SQLite a UTC text timestamp as
+    Django stores it (``str`` of the naive UTC datetime), elsewhere the aware value itself."""
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datetimefield_value
+    utc = dt.UTC
+
+    def adapt(value: dt.datetime | None) -> str | None:
+        return None if value is None else str(value.astimezone(utc).replace(tzinfo=None))
+
+    return adapt
+
+
+def _due_json(moment: dt.datetime | None, calendar: WorkCalendar) -> str:
+    """The audit value as JSON text: no escaping is needed in an ISO 8601 moment."""
+    if moment is None:
+        return '{"due_at": null}'
+    return f'{{"due_at": "{moment.astimezone(calendar.tz).isoformat()}"}}'
 
 
 def _open_rows(schedule_id: int, received_until: dt.datetime, not_due_before: dt.datetime,
@@ -304,7 +320,7 @@ def recompute_open_deadlines(
     touched."""
     schedule = Schedule.objects.select_related("agency").get(pk=schedule_id)
     calendar = calendar_for(schedule)
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = _fast_adapter()
     received_until = dt.datetime.combine(min(last_day, dt.date(9999, 12, 30)), dt.time.max,
                                          tzinfo=calendar.tz)
     not_due_before = dt.datetime.combine(max(first_day, dt.date(1, 1, 2)), dt.time.min,
@@ -330,8 +346,8 @@ def recompute_open_deadlines(
             if new_due != old_due or not is_simple:
                 updates.append((adapt(new_due), adapt(new_original), pk, revision))
             if new_due != old_due:
-                audits.append((pk, f"thời hạn #{pk}", {"due_at": _local_iso(old_due, calendar)},
-                               {"due_at": _local_iso(new_due, calendar)}))
+                audits.append((pk, f"thời hạn #{pk}", _due_json(old_due, calendar),
+                               _due_json(new_due, calendar)))
         if updates:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(update, updates)
