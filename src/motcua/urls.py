@@ -6,6 +6,7 @@ from motcua.api.main import api
 urlpatterns = [
     path("", include("motcua.ui.urls")),
     path("to-chuc/", include("motcua.org.urls")),
+    path("lich-lam-viec/", include("motcua.worktime.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),

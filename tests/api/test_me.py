@@ -57,3 +57,12 @@ def test_openapi_and_docs_are_served_locally(db, client):
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower()
     assert "/static/ninja/" in docs
+
+
+def test_a_missing_parameter_is_explained_in_vietnamese(demo, client, staff):
+    _, raw = create_api_token(actor=None, user=staff("motcua"))
+    response = client.get("/api/v1/worktime/deadline?amount=1&unit=day", **_bearer(raw))
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"]["start"] == ["Thiếu giá trị bắt buộc."]
+    assert "start" in body["detail"]

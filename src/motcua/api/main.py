@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from motcua.api import me
+from motcua.api import me, worktime
 from motcua.api.auth import StaffToken
 
 api = NinjaAPI(
@@ -21,6 +21,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("", me.router)
+api.add_router("/worktime", worktime.router)
 
 
 @api.exception_handler(AuthenticationError)
@@ -52,10 +53,29 @@ def malformed(request, exc):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "body"))
-        errors.setdefault(where or "__all__", []).append(error.get("msg", ""))
-    return api.create_response(
-        request, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422
-    )
+        errors.setdefault(where or "__all__", []).append(_validation_message(error))
+    first_field, messages = next(iter(errors.items()), ("", [""]))
+    detail = _("Dữ liệu gửi lên không hợp lệ: %(field)s — %(message)s") % {
+        "field": first_field, "message": messages[0]}
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+def _validation_message(error: dict) -> str:
+    """Pydantic's message, in Vietnamese for the common cases (its own text is English)."""
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        return _("Thiếu giá trị bắt buộc.")
+    if kind in ("int_parsing", "float_parsing", "decimal_parsing", "int_type", "float_type"):
+        return _("Phải là một số.")
+    if kind in ("string_type", "string_too_long", "string_too_short", "string_pattern_mismatch"):
+        return _("Giá trị không đúng định dạng.")
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        limit = next(iter(context.values()), "")
+        return _("Giá trị nằm ngoài khoảng cho phép (%(limit)s).") % {"limit": limit}
+    if kind in ("literal_error", "enum"):
+        return _("Giá trị không thuộc danh sách cho phép.")
+    return str(error.get("msg", ""))
 
 
 @api.exception_handler(HttpError)

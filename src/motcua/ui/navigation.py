@@ -40,6 +40,8 @@ def items_for(user) -> list[dict[str, str]]:
 
 
 register(NavItem(_("Trang chủ"), "ui:home", "house", order=0))
+register(NavItem(_("Lịch làm việc"), "worktime:calendar", "calendar3", order=70))
+register(NavItem(_("Tính hạn"), "worktime:calculator", "calculator", order=71))
 register(NavItem(_("Cơ cấu tổ chức"), "org:units", "diagram-3", order=80))
 register(NavItem(_("Cán bộ"), "org:staff", "people", order=81))
 register(NavItem(_("Nhật ký hệ thống"), "ui:audit", "journal-text",

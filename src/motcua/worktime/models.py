@@ -9,12 +9,19 @@ step, a supplement, a feedback answer, a reform task): its clock events are the 
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.org.models import Agency, Unit
+
+
+def new_revision() -> str:
+    return uuid.uuid4().hex
+
 
 WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_HOURS = "07:30-11:30, 13:00-17:00"
@@ -41,7 +48,9 @@ class Schedule(models.Model):
     saturday = _hours_field(_("thứ Bảy"), default="")
     sunday = _hours_field(_("Chủ nhật"), default="")
     makeup_hours = _hours_field(_("giờ làm việc ngày làm bù"))
-    version = models.PositiveIntegerField(default=1, editable=False)
+    #: a new random token at every change of the hours or days: the key of the cached calendar
+    #: (a token, not a counter, so that a rolled-back change can never be mistaken for another)
+    revision = models.CharField(max_length=32, default=new_revision, editable=False)
 
     class Meta:
         verbose_name = _("lịch làm việc")

@@ -10,7 +10,7 @@ from motcua.org.models import Agency, Unit
 from motcua.worktime.calendar import DayOverride, OfficeHours, WorkCalendar
 from motcua.worktime.models import CalendarDay, Schedule, TrackedDeadline
 
-_cache: dict[int, tuple[int, WorkCalendar]] = {}
+_cache: dict[int, tuple[str, WorkCalendar]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -48,14 +48,14 @@ def build_calendar(schedule: Schedule) -> WorkCalendar:
 
 
 def calendar_for(schedule: Schedule) -> WorkCalendar:
-    """The calendar of ``schedule``, cached per process until the schedule's version changes
-    (every change to its hours or days bumps the version)."""
+    """The calendar of ``schedule``, cached per process until the schedule changes (every
+    change to its hours or days gives it a new revision)."""
     cached = _cache.get(schedule.pk)
-    if cached is not None and cached[0] == schedule.version:
+    if cached is not None and cached[0] == schedule.revision:
         return cached[1]
     calendar = build_calendar(schedule)
     with _cache_lock:
-        _cache[schedule.pk] = (schedule.version, calendar)
+        _cache[schedule.pk] = (schedule.revision, calendar)
     return calendar
 
 

@@ -12,12 +12,18 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from motcua.audit.services import record, record_many, snapshot
-from motcua.org.access import require_organisation_admin
-from motcua.org.models import Agency, User
+from motcua.org.access import require_role
+from motcua.org.models import Agency, Role, User
 from motcua.worktime.amount import WorkAmount
 from motcua.worktime.calendar import OfficeHours, WorkCalendar, parse_sessions
 from motcua.worktime.clock import ClockEvent, Deadline, EventKind, compute_deadline, get_clock_rule
-from motcua.worktime.models import WEEKDAY_FIELDS, CalendarDay, Schedule, TrackedDeadline
+from motcua.worktime.models import (
+    WEEKDAY_FIELDS,
+    CalendarDay,
+    Schedule,
+    TrackedDeadline,
+    new_revision,
+)
 from motcua.worktime.rules import get_counting_rule
 from motcua.worktime.selectors import build_calendar, calendar_for
 
@@ -49,8 +55,8 @@ def _check_hours(field: str, value: str) -> str:
 
 
 def _bump(schedule: Schedule) -> None:
-    Schedule.objects.filter(pk=schedule.pk).update(version=schedule.version + 1)
-    schedule.version += 1
+    schedule.revision = new_revision()
+    Schedule.objects.filter(pk=schedule.pk).update(revision=schedule.revision)
 
 
 def _recompute_after_commit(schedule: Schedule, first: dt.date, last: dt.date) -> None:
@@ -64,7 +70,7 @@ def _recompute_after_commit(schedule: Schedule, first: dt.date, last: dt.date) -
 def update_office_hours(*, actor: User, schedule: Schedule, hours: dict[str, str]) -> Schedule:
     """Change the weekly office hours (and the hours of make-up days). Every open deadline of
     the schedule may move, so all of them are recomputed in the background."""
-    require_organisation_admin(actor)
+    require_role(actor, Role.ADMINISTRATOR)
     schedule = Schedule.objects.select_for_update().select_related("agency").get(pk=schedule.pk)
     before = snapshot(schedule, SCHEDULE_FIELDS)
     for field in SCHEDULE_FIELDS:
@@ -100,7 +106,7 @@ def set_calendar_day(
     hours: str = "",
 ) -> CalendarDay:
     """Declare ``day`` an extra day off (``working=False``) or a make-up working day."""
-    require_organisation_admin(actor)
+    require_role(actor, Role.ADMINISTRATOR)
     schedule = Schedule.objects.select_for_update().select_related("agency").get(pk=schedule.pk)
     name = name.strip()
     if not name:
@@ -130,7 +136,7 @@ def set_calendar_day(
 
 @transaction.atomic
 def remove_calendar_day(*, actor: User, calendar_day: CalendarDay) -> None:
-    require_organisation_admin(actor)
+    require_role(actor, Role.ADMINISTRATOR)
     schedule = Schedule.objects.select_for_update().get(pk=calendar_day.schedule_id)
     before = snapshot(calendar_day, ("day", "working", "name", "decision", "hours"))
     record(actor=actor, action="worktime.day.remove", obj=calendar_day, before=before)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from motcua.worktime import views
+
+app_name = "worktime"
+urlpatterns = [
+    path("", views.calendar_view, name="calendar"),
+    path("ngay/them/", views.day_add, name="day_add"),
+    path("ngay/<int:pk>/bo/", views.day_remove, name="day_remove"),
+    path("gio-lam-viec/", views.hours_edit, name="hours_edit"),
+    path("tinh-han/", views.calculator, name="calculator"),
+]
