@@ -53,3 +53,50 @@ def test_desk_officer_signs_in_and_sees_home(browser, demo_server, screen):
     assert errors == []
     assert foreign == []
     context.close()
+
+
+ADMIN_PAGES = ["/", "/to-chuc/don-vi/", "/to-chuc/don-vi/them/", "/to-chuc/can-bo/",
+               "/to-chuc/can-bo/them/", "/lich-lam-viec/", "/lich-lam-viec/ngay/them/",
+               "/lich-lam-viec/gio-lam-viec/", "/lich-lam-viec/tinh-han/", "/nhat-ky/",
+               "/tai-khoan/"]
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_admin_page_renders_without_errors_and_fits_the_screen(browser, demo_server, screen):
+    width, height = SCREENS[screen]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(demo_server.url + "/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("admin")
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(demo_server.url + "/")
+    too_wide = {}
+    for path in ADMIN_PAGES:
+        response = page.goto(demo_server.url + path)
+        assert response.status == 200, path
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            too_wide[path] = overflow
+    assert too_wide == {}
+    assert errors == []
+    context.close()
+
+
+def test_staff_switch_the_interface_to_english_from_the_menu(browser, demo_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    page.goto(demo_server.url + "/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("motcua")
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(demo_server.url + "/")
+    page.get_by_role("button", name="Lâm Thị Diễm My").click()
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Hello, Lâm Thị Diễm My"
+    assert page.locator("html").get_attribute("lang") == "en"
+    context.close()
