@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,21 +17,9 @@ from django.views.decorators.http import require_http_methods
 from motcua.org import forms, selectors, services
 from motcua.org.access import can_manage_organisation, require_organisation_admin
 from motcua.org.models import Agency, Position, Unit, User
+from motcua.ui.pages import add_service_errors, form_page
 
 STAFF_PER_PAGE = 25
-
-
-def _add_service_errors(form: Form, exc: ValidationError, default_field: str | None = None) -> None:
-    """Attach a service's ValidationError to ``form``: each field's message next to the field
-    when the form has it, the rest (and plain message lists) at ``default_field`` or on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            field = name if name in form.fields else None
-            if name == NON_FIELD_ERRORS:
-                field = None
-            form.add_error(field, ValidationError(errors))
-    else:
-        form.add_error(default_field, ValidationError(exc.error_list))
 
 
 def _agency_or_404(request: HttpRequest) -> Agency:
@@ -40,15 +27,6 @@ def _agency_or_404(request: HttpRequest) -> Agency:
     if agency is None:
         raise Http404(_("Chưa có cơ quan nào trong hệ thống."))
     return agency
-
-
-def _form_page(request: HttpRequest, form: Form, *, title: str, submit: str, cancel: str,
-               parents: list[tuple[str, str]], intro: str = "", danger: bool = False,
-               template: str = "org/form.html", **extra) -> HttpResponse:
-    return render(request, template, {
-        "form": form, "title": title, "submit_label": submit, "cancel_url": cancel,
-        "breadcrumbs": parents, "intro": intro, "danger": danger, **extra,
-    })
 
 
 def _unit_crumbs(unit: Unit | None = None) -> list[tuple[str, str]]:
@@ -106,12 +84,12 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         try:
             unit = services.create_unit(actor=request.user, agency=agency, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm đơn vị “%(name)s”.") % {"name": unit.name})
             return redirect("org:units")
-    return _form_page(request, form, title=_("Thêm đơn vị"), submit=_("Thêm đơn vị"),
-                      cancel=reverse("org:units"), parents=_unit_crumbs())
+    return form_page(request, form, title=_("Thêm đơn vị"), submit=_("Thêm đơn vị"),
+                      cancel=reverse("org:units"), breadcrumbs=_unit_crumbs())
 
 
 @login_required
@@ -124,13 +102,13 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_unit(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin đơn vị."))
             return redirect("org:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Sửa thông tin đơn vị"), submit=_("Lưu"),
-        cancel=reverse("org:unit_detail", args=[unit.pk]), parents=_unit_crumbs(unit),
+        cancel=reverse("org:unit_detail", args=[unit.pk]), breadcrumbs=_unit_crumbs(unit),
         intro=_("Để đổi tên đơn vị, dùng chức năng “Đổi tên” để tên cũ được lưu lại trong lịch sử."),
     )
 
@@ -146,14 +124,14 @@ def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             unit = services.rename_unit(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã đổi tên “%(old)s” thành “%(new)s”.")
                              % {"old": old_name, "new": unit.name})
             return redirect("org:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Đổi tên đơn vị"), submit=_("Đổi tên"),
-        cancel=reverse("org:unit_detail", args=[unit.pk]), parents=_unit_crumbs(unit),
+        cancel=reverse("org:unit_detail", args=[unit.pk]), breadcrumbs=_unit_crumbs(unit),
         intro=_("Tên hiện tại: “%(name)s”, dùng từ ngày %(day)s. Tên cũ được giữ lại cho thời "
                 "gian trước ngày đổi tên.") % {"name": unit.name,
                                                "day": unit.name_since.strftime("%d/%m/%Y")},
@@ -172,16 +150,16 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
             services.merge_units(actor=request.user, units=data["units"], into=unit,
                                  effective=data["effective"], decision=data["decision"])
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             names = ", ".join(u.name for u in data["units"])
             messages.success(request, _("Đã sáp nhập %(names)s vào “%(into)s”.")
                              % {"names": names, "into": unit.name})
             return redirect("org:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Sáp nhập đơn vị vào “%(name)s”") % {"name": unit.name},
         submit=_("Sáp nhập"), cancel=reverse("org:unit_detail", args=[unit.pk]),
-        parents=_unit_crumbs(unit), danger=True,
+        breadcrumbs=_unit_crumbs(unit), danger=True,
         intro=_("Các đơn vị được chọn sẽ ngừng hoạt động và có đơn vị kế thừa là “%(name)s”. "
                 "Hồ sơ cũ vẫn thuộc đơn vị cũ.") % {"name": unit.name},
     )
@@ -197,14 +175,14 @@ def unit_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.dissolve_unit(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã giải thể đơn vị “%(name)s”.") % {"name": unit.name})
             return redirect("org:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Giải thể “%(name)s”") % {"name": unit.name},
         submit=_("Giải thể"), cancel=reverse("org:unit_detail", args=[unit.pk]),
-        parents=_unit_crumbs(unit), danger=True,
+        breadcrumbs=_unit_crumbs(unit), danger=True,
         intro=_("Đơn vị giải thể không bị xóa: hồ sơ và lịch sử của đơn vị vẫn được giữ."),
     )
 
@@ -256,13 +234,13 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                 unit=data["unit"], role=data["role"], title=data["title"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc, default_field="password1")
+            add_service_errors(form, exc, default_field="password1")
         else:
             messages.success(request, _("Đã tạo tài khoản “%(username)s” cho %(name)s.")
                              % {"username": staff.username, "name": staff.display_name()})
             return redirect("org:staff_detail", pk=staff.pk)
-    return _form_page(request, form, title=_("Thêm cán bộ"), submit=_("Tạo tài khoản"),
-                      cancel=reverse("org:staff"), parents=_staff_crumbs(),
+    return form_page(request, form, title=_("Thêm cán bộ"), submit=_("Tạo tài khoản"),
+                      cancel=reverse("org:staff"), breadcrumbs=_staff_crumbs(),
                       template="org/staff_create.html")
 
 
@@ -276,13 +254,13 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_staff(actor=request.user, user=staff, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin cán bộ."))
             return redirect("org:staff_detail", pk=staff.pk)
-    return _form_page(request, form, title=_("Sửa thông tin cán bộ"), submit=_("Lưu"),
+    return form_page(request, form, title=_("Sửa thông tin cán bộ"), submit=_("Lưu"),
                       cancel=reverse("org:staff_detail", args=[staff.pk]),
-                      parents=_staff_crumbs(staff))
+                      breadcrumbs=_staff_crumbs(staff))
 
 
 @login_required
@@ -296,15 +274,15 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
             services.set_staff_password(actor=request.user, user=staff,
                                         password=form.cleaned_data["password1"])
         except ValidationError as exc:
-            _add_service_errors(form, exc, default_field="password1")
+            add_service_errors(form, exc, default_field="password1")
         else:
             messages.success(request, _("Đã đặt mật khẩu mới cho %(name)s.")
                              % {"name": staff.display_name()})
             return redirect("org:staff_detail", pk=staff.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Đặt mật khẩu mới cho %(name)s") % {"name": staff.display_name()},
         submit=_("Đặt mật khẩu"), cancel=reverse("org:staff_detail", args=[staff.pk]),
-        parents=_staff_crumbs(staff),
+        breadcrumbs=_staff_crumbs(staff),
         intro=_("Hãy báo mật khẩu mới cho cán bộ qua kênh an toàn; cán bộ nên tự đổi mật khẩu "
                 "sau khi đăng nhập."),
     )
@@ -320,14 +298,14 @@ def position_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.assign_position(actor=request.user, user=staff, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm vị trí công tác."))
             return redirect("org:staff_detail", pk=staff.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Thêm vị trí công tác cho %(name)s") % {"name": staff.display_name()},
         submit=_("Thêm vị trí"), cancel=reverse("org:staff_detail", args=[staff.pk]),
-        parents=_staff_crumbs(staff),
+        breadcrumbs=_staff_crumbs(staff),
     )
 
 
@@ -344,14 +322,14 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.end_position(actor=request.user, position=position, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã kết thúc vị trí %(role)s tại %(unit)s.")
                              % {"role": position.get_role_display(), "unit": position.unit.name})
             return redirect("org:staff_detail", pk=staff.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Kết thúc vị trí công tác"), submit=_("Kết thúc vị trí"),
-        cancel=reverse("org:staff_detail", args=[staff.pk]), parents=_staff_crumbs(staff),
+        cancel=reverse("org:staff_detail", args=[staff.pk]), breadcrumbs=_staff_crumbs(staff),
         danger=True,
         intro=_("%(name)s — %(role)s, %(unit)s (từ ngày %(day)s).") % {
             "name": staff.display_name(), "role": position.get_role_display(),

@@ -17,6 +17,9 @@ anchor (1 January of the first year the calendar was built for) up to that momen
 a difference of positions; ``add`` finds the moment at a position. Per-day working minutes and
 their prefix sums are precomputed over a range of years, so both are O(log n) (one ``bisect``);
 the range grows lazily when a computation leaves it, and positions stay stable when it does.
+``add`` goes further: the moment at each position (the end of the working minute that reaches
+it) is kept in a flat table built lazily, a block of positions at a time, so its hot path is a
+few list subscripts and no datetime arithmetic (see ``_Table.end_moment`` for its memory).
 
 **Resolution.** One minute: seconds and microseconds of a moment are dropped (form 01 records
 receipt and appointment in hours and minutes).
@@ -35,6 +38,8 @@ aware datetimes in the calendar's zone. Naive datetimes are refused.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -224,6 +229,27 @@ def _pattern(sessions: Sessions) -> _Pattern:
 
 _TD = [timedelta(minutes=m) for m in range(DAY_MINUTES + 1)]
 
+# The moment table (``_Table.moments``) is built in blocks of 2**13 positions: about 17 working
+# days of 8 hours, 64 KB of list slots plus the datetimes, built in about a millisecond.
+_BLOCK = 1 << 13
+_BUILD_LOCK = threading.Lock()  # blocks are built one at a time (and _SHARED_DAYS filled)
+
+
+class _DayMoments:
+    """The end of each working minute of one day: ``ends[r]`` = midnight + ``end_td[r]``."""
+
+    __slots__ = ("__weakref__", "ends")
+
+    def __init__(self, ends: tuple[datetime, ...]) -> None:
+        self.ends = ends
+
+
+# (time zone, ordinal, sessions) -> the day's moments, shared by every calendar (every agency,
+# every version of a schedule) whose table uses that day; gone when no table uses it any more.
+_SHARED_DAYS: weakref.WeakValueDictionary[tuple[ZoneInfo, int, Sessions], _DayMoments] = (
+    weakref.WeakValueDictionary()
+)
+
 
 @dataclass(slots=True)
 class _Table:
@@ -242,6 +268,16 @@ class _Table:
     wd_before: list[int]  # n + 1: working days before day i
     wd_dates: list[date]  # the working days, in order
     hour_day: list[int]  # hour_day[q] = first day i with prefix[i + 1] > prefix[0] + 60 q
+    # The moment table of ``add``, a window over the range's positions that grows as blocks are
+    # built: with k = position - prefix[0] - 1 - window (0 <= k < len(moments)), moments[k] is
+    # moment_at(position), the end of the working minute that reaches the position, or None if
+    # its block is not built yet. moment_index[i] = prefix[i] - prefix[0] - 1 - window, so that
+    # moment_index[d] + cum + minutes is k. Replaced together with hot, under _BUILD_LOCK.
+    window: int  # index of the first position of the window (a multiple of _BLOCK)
+    moment_index: list[int]
+    moments: list[datetime | None]
+    hot: tuple[ZoneInfo, int, list[int], list[list[list[int]]], list[datetime | None]]
+    day_moments: list[_DayMoments | None]  # keeps the shared days that the built blocks use
 
     def day_reaching(self, target: int) -> int:
         """The first day ``i`` with ``prefix[i + 1] >= target`` (``prefix[0] < target <= end``).
@@ -254,6 +290,73 @@ class _Table:
         while prefix[i + 1] < target:
             i += 1
         return i
+
+    def end_moment(self, k: int) -> datetime | None:
+        """The moment at position ``prefix[0] + 1 + k``, from the moment table (building its
+        block first, and growing the window to it); None past the range.
+
+        Memory: 8 bytes (a list slot) per position of the window, which spans the blocks built
+        so far, and 48 bytes (an aware datetime) per working minute of each day those blocks
+        reach, shared between calendars in the same zone: about 7 MB per year of 8-hour weekdays
+        where results fall.
+        """
+        prefix = self.prefix
+        total = prefix[self.n] - prefix[0]
+        if not 0 <= k < total:
+            return None
+        with _BUILD_LOCK:
+            moments, window = self.moments, self.window
+            if 0 <= k - window < len(moments):
+                moment = moments[k - window]
+                if moment is not None:
+                    return moment
+            low = k - k % _BLOCK
+            block = self._build_block(low, min(low + _BLOCK, total))
+            if not moments:
+                self._set_window(low, block)
+            elif low < window:  # a new list: readers of the old one go on with it
+                self._set_window(low, block + [None] * (window - low - len(block)) + moments)
+            elif low >= window + len(moments):  # grown in place: readers see it grow
+                moments += [None] * (low - window - len(moments))
+                moments += block
+            else:
+                moments[low - window : low - window + len(block)] = block
+            return self.moments[k - self.window]
+
+    def _set_window(self, window: int, moments: list[datetime | None]) -> None:
+        first = self.prefix[0] + 1 + window
+        self.moment_index = index = [p - first for p in self.prefix]
+        self.window, self.moments = window, moments
+        self.hot = (self.hot[0], self.base, index, self.by_hour, moments)
+
+    def _build_block(self, low: int, high: int) -> list[datetime | None]:
+        """The moments of indices ``low .. high - 1``."""
+        prefix = self.prefix
+        first = prefix[0] + 1  # the position of index 0
+        position = first + low  # the next position to produce
+        last = first + high - 1
+        block: list[datetime | None] = []
+        i = self.day_reaching(position)
+        while position <= last:
+            stop = min(prefix[i + 1], last)
+            if stop >= position:
+                moments = self.day_moments[i]
+                if moments is None:
+                    moments = self.day_moments[i] = self._day_moments(i)
+                before = prefix[i]
+                block += moments.ends[position - before : stop - before + 1]
+                position = stop + 1
+            i += 1
+        return block
+
+    def _day_moments(self, i: int) -> _DayMoments:
+        midnight = self.midnight[i]
+        key = (midnight.tzinfo, self.base + i)
+        moments = _SHARED_DAYS.get(key)
+        if moments is None:
+            moments = _DayMoments(tuple([midnight + td for td in self.end_td[i]]))
+            _SHARED_DAYS[key] = moments
+        return moments
 
 
 class WorkCalendar:
@@ -384,6 +487,8 @@ class WorkCalendar:
             while i < n - 1 and prefix[i + 1] <= prefix[0] + 60 * q:
                 i += 1
             hour_day.append(i)
+        moment_index = [p - prefix[0] - 1 for p in prefix]
+        moments: list[datetime | None] = []
         return _Table(
             first_year,
             last_year,
@@ -400,20 +505,16 @@ class WorkCalendar:
             wd_before,
             wd_dates,
             hour_day,
+            0,
+            moment_index,
+            moments,
+            (self.tz, base, moment_index, by_hour, moments),
+            [None] * n,
         )
 
     def _set_table(self, tab: _Table) -> None:
         # One assignment each, so a reader in another thread sees an old or a new table whole.
-        self._hot = (
-            self.tz,
-            tab.base,
-            tab.n,
-            tab.prefix,
-            tab.by_hour,
-            tab.hour_day,
-            tab.midnight,
-            tab.end_td,
-        )
+        self._hot = tab.hot
         self._tab = tab
 
     def _cover(self, first_year: int, last_year: int) -> _Table:
@@ -491,50 +592,60 @@ class WorkCalendar:
         Monday 07:30 is Monday 17:00); for a zero amount it is ``next_working_moment(start)``.
         """
         minutes = amount.minutes
-        tz, base, n, prefix, by_hour, hour_day, midnight, end_td = self._hot
+        tz, base, index, by_hour, moments = self._hot
         if minutes > 0 and start.tzinfo is tz:
-            # The hot path, kept flat on purpose (it is what a million-deadline recompute runs).
+            # The hot path, kept flat on purpose (it is what a million-deadline recompute runs):
+            # the result depends on the target position only, and is read from the moment table.
             d = start.toordinal() - base
-            if 0 <= d < n:
-                target = prefix[d] + by_hour[d][start.hour][start.minute] + minutes
-                try:
-                    i = hour_day[(target - 1 - prefix[0]) // 60]
-                    while prefix[i + 1] < target:
-                        i += 1
-                    return midnight[i] + end_td[i][target - prefix[i]]
-                except IndexError:  # past the precomputed range: grow it below
+            if d >= 0:
+                try:  # IndexError: a day past the range, or a result past the table's window
+                    k = index[d] + by_hour[d][start.hour][start.minute] + minutes
+                    if k >= 0:  # else a result before the window
+                        moment = moments[k]
+                        if moment is not None:  # else its block is not built yet
+                            return moment
+                except IndexError:
                     pass
+        return self._add(start, minutes)
+
+    def _add(self, start: datetime, minutes: int) -> datetime:
+        """``add`` off its hot path: builds a block of the moment table, or grows the range."""
         if minutes < 0:
             raise ValueError("cannot add a negative working-time amount")
         if minutes == 0:
             return self.next_working_moment(start)
-        return self.moment_at(self.position(start) + minutes)
+        tab, d, m = self._locate(start)  # grows the range to the start's day
+        position = tab.prefix[d] + tab.cum[d][m] + minutes
+        moment = tab.end_moment(position - tab.prefix[0] - 1)
+        if moment is None:
+            return self.moment_at(position)  # past the range: grows it; the next call is fast
+        if tab is self._tab:
+            self._hot = tab.hot  # the moment table's window may have moved
+        return moment
 
     def add_many(self, starts: Iterable[datetime], amount: WorkAmount) -> list[datetime]:
         """``add(start, amount)`` for many starts: the bulk path for recomputing deadlines."""
         minutes = amount.minutes
         if minutes <= 0:
             return [self.add(start, amount) for start in starts]
-        tz, base, n, prefix, by_hour, hour_day, midnight, end_td = self._hot
-        first = prefix[0] + 1
+        tz, base, index, by_hour, moments = self._hot
         out: list[datetime] = []
         append = out.append
         for start in starts:
             if start.tzinfo is tz:
                 d = start.toordinal() - base
-                if 0 <= d < n:
-                    target = prefix[d] + by_hour[d][start.hour][start.minute] + minutes
+                if d >= 0:
                     try:
-                        i = hour_day[(target - first) // 60]
-                        while prefix[i + 1] < target:
-                            i += 1
-                        append(midnight[i] + end_td[i][target - prefix[i]])
-                        continue
+                        k = index[d] + by_hour[d][start.hour][start.minute] + minutes
+                        if k >= 0:
+                            moment = moments[k]
+                            if moment is not None:
+                                append(moment)
+                                continue
                     except IndexError:
                         pass
-            append(self.add(start, amount))
-            tz, base, n, prefix, by_hour, hour_day, midnight, end_td = self._hot
-            first = prefix[0] + 1
+            append(self._add(start, minutes))
+            tz, base, index, by_hour, moments = self._hot
         return out
 
     def between(self, a: datetime, b: datetime) -> WorkAmount:

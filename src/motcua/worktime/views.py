@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from motcua.org.access import can_manage_organisation
 from motcua.org.models import Agency
 from motcua.org.selectors import agency_of
+from motcua.ui.pages import add_service_errors, form_page
 from motcua.worktime import DayInfo, WorkCalendar, deadline, selectors, services
 from motcua.worktime import forms as wt_forms
 from motcua.worktime.calendar import format_sessions
@@ -44,16 +45,6 @@ WEEKDAY_SHORT = (gettext_noop("T2"), gettext_noop("T3"), gettext_noop("T4"), get
 
 
 # -- helpers ----------------------------------------------------------------------------------------
-def _add_service_errors(form: Form, exc: ValidationError) -> None:
-    """A service's ValidationError on ``form``: each message next to its field, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None,
-                           ValidationError(errors))
-    else:
-        form.add_error(None, ValidationError(exc.error_list))
-
-
 def _agency(request: HttpRequest) -> Agency:
     agency = agency_of(request.user)
     if agency is None:
@@ -100,13 +91,8 @@ def _crumbs() -> list[tuple[str, str]]:
     return [(reverse("worktime:calendar"), _("Lịch làm việc"))]
 
 
-def _form_page(request: HttpRequest, form: Form, *, title: str, submit: str, cancel: str,
-               intro: str = "", danger: bool = False, template: str = "worktime/form.html",
-               **extra) -> HttpResponse:
-    return render(request, template, {
-        "form": form, "title": title, "submit_label": submit, "cancel_url": cancel,
-        "breadcrumbs": _crumbs(), "intro": intro, "danger": danger, **extra,
-    })
+def _form_page(request: HttpRequest, form: Form, **kwargs) -> HttpResponse:
+    return form_page(request, form, breadcrumbs=_crumbs(), **kwargs)
 
 
 def _calendar_url(day: dt.date) -> str:
@@ -250,7 +236,7 @@ def day_add(request: HttpRequest) -> HttpResponse:
             record = services.set_calendar_day(actor=request.user, schedule=schedule,
                                                **form.service_arguments())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             text = (_("Đã lưu ngày làm bù %(day)s (%(name)s). %(notice)s") if record.working
                     else _("Đã lưu ngày nghỉ %(day)s (%(name)s). %(notice)s"))
@@ -278,7 +264,7 @@ def day_remove(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.remove_calendar_day(actor=request.user, calendar_day=record)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã bỏ thay đổi ngày %(day)s (%(name)s). %(notice)s") % {
                 "day": f"{record.day:%d/%m/%Y}", "name": record.name, "notice": _(RECOMPUTE_NOTICE)})
@@ -304,7 +290,7 @@ def hours_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.update_office_hours(actor=request.user, schedule=schedule, hours=form.hours())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu giờ làm việc. %(notice)s") % {"notice": _(RECOMPUTE_NOTICE)})
             return redirect("worktime:calendar")
