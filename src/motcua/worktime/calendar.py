@@ -296,9 +296,9 @@ class _Table:
         block first, and growing the window to it); None past the range.
 
         Memory: 8 bytes (a list slot) per position of the window, which spans the blocks built
-        so far, and 48 bytes (an aware datetime) per working minute of each day those blocks
-        reach, shared between calendars in the same zone: about 7 MB per year of 8-hour weekdays
-        where results fall.
+        so far, and 56 bytes (an aware datetime and its slot in the day's tuple) per working
+        minute of each day those blocks reach, shared between calendars in the same zone: about
+        8 MB per year of 8-hour weekdays where results fall, then 1 MB a year per other calendar.
         """
         prefix = self.prefix
         total = prefix[self.n] - prefix[0]
@@ -351,7 +351,7 @@ class _Table:
 
     def _day_moments(self, i: int) -> _DayMoments:
         midnight = self.midnight[i]
-        key = (midnight.tzinfo, self.base + i)
+        key = (midnight.tzinfo, self.base + i, self.info[i].sessions)
         moments = _SHARED_DAYS.get(key)
         if moments is None:
             moments = _DayMoments(tuple([midnight + td for td in self.end_td[i]]))
