@@ -176,3 +176,46 @@ def test_recompute_reads_in_chunks_and_checks_every_open_deadline(schedule, staf
     assert (report.checked, report.changed) == (7, 7)
     assert set(TrackedDeadline.objects.values_list("due_at__date", flat=True)) == {
         dt.date(2026, 3, 10)}
+
+
+def test_a_unit_with_its_own_hours_keeps_the_agencys_days_off(schedule, staff,
+                                                             django_capture_on_commit_callbacks):
+    from motcua.org.models import Unit
+    from motcua.worktime.selectors import schedule_for_unit
+    from motcua.worktime.services import create_unit_schedule
+
+    admin = staff("admin")
+    branch = Unit.objects.get(code="vpdk-ninh-kieu")
+    own = create_unit_schedule(actor=admin, unit=branch)
+    assert schedule_for_unit(branch) == own
+    hours = {field: getattr(own, field) for field in (
+        "monday", "tuesday", "wednesday", "thursday", "friday", "sunday", "makeup_hours")}
+    update_office_hours(actor=admin, schedule=own, hours={**hours, "saturday": "07:30-11:30"})
+    own.refresh_from_db()
+    at_branch = _track(own, at(2026, 3, 2, 8, 0), owner="b")
+    at_agency = _track(schedule, at(2026, 3, 2, 8, 0), owner="a")
+    assert at_branch.due_at == at(2026, 3, 7, 8, 0)  # the branch works Saturday mornings
+    assert at_agency.due_at == at(2026, 3, 9, 8, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_calendar_day(actor=admin, schedule=schedule, day=dt.date(2026, 3, 4), working=False,
+                         name="Nghỉ đột xuất toàn Sở")
+    at_branch.refresh_from_db(), at_agency.refresh_from_db()
+    # Inherited the agency's day off: Mon 450 + Tue 480 + Thu 480 + Fri 480 + Sat 240 = 2130
+    # minutes; the last 270 end on Monday 09/03 at 13:30 (after the lunch break).
+    assert at_branch.due_at == at(2026, 3, 9, 13, 30)
+    assert at_agency.due_at == at(2026, 3, 10, 8, 0)
+    assert not calendar_for(own).is_working_day(dt.date(2026, 3, 4))
+
+
+def test_a_unit_schedule_with_deadlines_cannot_be_removed(schedule, staff):
+    from motcua.org.models import Unit
+    from motcua.worktime.services import create_unit_schedule, remove_unit_schedule
+
+    admin = staff("admin")
+    own = create_unit_schedule(actor=admin, unit=Unit.objects.get(code="vpdk-cai-rang"))
+    _track(own, at(2026, 3, 2, 8, 0))
+    with pytest.raises(ValidationError, match="không thể bỏ"):
+        remove_unit_schedule(actor=admin, schedule=own)
+    with pytest.raises(ValidationError, match="đã có giờ làm việc riêng"):
+        create_unit_schedule(actor=admin, unit=own.unit)

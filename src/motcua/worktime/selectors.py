@@ -31,31 +31,49 @@ def schedule_for_unit(unit: Unit) -> Schedule:
     return own[None]
 
 
+def unit_schedules(agency: Agency) -> QuerySet[Schedule]:
+    """The schedules of units that keep their own office hours."""
+    return (Schedule.objects.filter(agency=agency, unit__isnull=False)
+            .select_related("unit", "agency").order_by("unit__name"))
+
+
 def calendar_days(schedule: Schedule) -> QuerySet[CalendarDay]:
     return schedule.days.all().order_by("day")
 
 
+def _inherited(schedule: Schedule) -> Schedule | None:
+    """The agency's schedule whose days off and make-up days a unit's schedule inherits."""
+    return agency_schedule(schedule.agency) if schedule.unit_id else None
+
+
 def build_calendar(schedule: Schedule) -> WorkCalendar:
-    """A fresh calendar for ``schedule`` (national calendar + its hours + its own days)."""
+    """A fresh calendar for ``schedule``: the national calendar, its office hours, and the
+    agency's own days off and make-up days (a unit's schedule inherits the agency's, and its own
+    days win where both name the same day)."""
     hours = OfficeHours.from_spec(schedule.weekly_hours(), schedule.makeup_hours or None)
+    parent = _inherited(schedule)
+    days = {d.day: d for d in calendar_days(parent)} if parent else {}
+    days.update({d.day: d for d in calendar_days(schedule)})
     overrides = [
         DayOverride.workday(d.day, d.name, d.decision, d.hours or None) if d.working
         else DayOverride.day_off(d.day, d.name, d.decision)
-        for d in calendar_days(schedule)
+        for d in days.values()
     ]
     return WorkCalendar(hours=hours, overrides=overrides, time_zone=schedule.agency.time_zone,
                         name=str(schedule))
 
 
 def calendar_for(schedule: Schedule) -> WorkCalendar:
-    """The calendar of ``schedule``, cached per process until the schedule changes (every
-    change to its hours or days gives it a new revision)."""
+    """The calendar of ``schedule``, cached per process until the schedule (or, for a unit's
+    schedule, the agency's) changes: every change gives a schedule a new revision."""
+    parent = _inherited(schedule)
+    key = f"{schedule.revision}/{parent.revision if parent else ''}"
     cached = _cache.get(schedule.pk)
-    if cached is not None and cached[0] == schedule.revision:
+    if cached is not None and cached[0] == key:
         return cached[1]
     calendar = build_calendar(schedule)
     with _cache_lock:
-        _cache[schedule.pk] = (schedule.revision, calendar)
+        _cache[schedule.pk] = (key, calendar)
     return calendar
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.audit.services import record, record_many, snapshot
 from motcua.org.access import require_role
-from motcua.org.models import Agency, Role, User
+from motcua.org.models import Agency, Role, Unit, User
 from motcua.worktime.amount import WorkAmount
 from motcua.worktime.calendar import OfficeHours, WorkCalendar, parse_sessions
 from motcua.worktime.clock import ClockEvent, Deadline, EventKind, compute_deadline, get_clock_rule
@@ -25,7 +25,7 @@ from motcua.worktime.models import (
     new_revision,
 )
 from motcua.worktime.rules import get_counting_rule
-from motcua.worktime.selectors import build_calendar, calendar_for
+from motcua.worktime.selectors import build_calendar, calendar_for, schedule_for_unit
 
 SCHEDULE_FIELDS = (*WEEKDAY_FIELDS, "makeup_hours")
 RECOMPUTE_ACTOR = "tính lại thời hạn"
@@ -59,11 +59,19 @@ def _bump(schedule: Schedule) -> None:
     Schedule.objects.filter(pk=schedule.pk).update(revision=schedule.revision)
 
 
-def _recompute_after_commit(schedule: Schedule, first: dt.date, last: dt.date) -> None:
+def _recompute_after_commit(schedule: Schedule, first: dt.date, last: dt.date, *,
+                            with_units: bool = False) -> None:
+    """After commit, recompute the open deadlines of ``schedule`` (and, for a change to the
+    agency's days, of the unit schedules that inherit them) in the background."""
     from motcua.worktime.tasks import recompute_deadlines
 
-    transaction.on_commit(lambda: recompute_deadlines.enqueue(
-        schedule.pk, first.isoformat(), last.isoformat()))
+    schedule_ids = [schedule.pk]
+    if with_units and schedule.unit_id is None:
+        schedule_ids += list(Schedule.objects.filter(agency_id=schedule.agency_id,
+                                                     unit__isnull=False).values_list("pk", flat=True))
+    for schedule_id in schedule_ids:
+        transaction.on_commit(lambda pk=schedule_id: recompute_deadlines.enqueue(
+            pk, first.isoformat(), last.isoformat()))
 
 
 @transaction.atomic
@@ -86,6 +94,41 @@ def update_office_hours(*, actor: User, schedule: Schedule, hours: dict[str, str
            after=snapshot(schedule, SCHEDULE_FIELDS))
     _recompute_after_commit(schedule, dt.date.min, dt.date.max)
     return schedule
+
+
+@transaction.atomic
+def create_unit_schedule(*, actor: User, unit: Unit) -> Schedule:
+    """Give ``unit`` (and the units below it) office hours of their own, starting as a copy of
+    the hours it works on now. It keeps the agency's days off and make-up days."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if Schedule.objects.filter(unit=unit).exists():
+        raise ValidationError({"unit": _("Đơn vị này đã có giờ làm việc riêng.")})
+    if not unit.is_active():
+        raise ValidationError({"unit": _("Đơn vị đã ngừng hoạt động.")})
+    current = schedule_for_unit(unit)
+    schedule = Schedule.objects.create(
+        agency_id=unit.agency_id, unit=unit,
+        **{field: getattr(current, field) for field in SCHEDULE_FIELDS})
+    record(actor=actor, action="worktime.schedule.create", obj=schedule,
+           after={"unit": unit.name, **snapshot(schedule, SCHEDULE_FIELDS)})
+    return schedule
+
+
+@transaction.atomic
+def remove_unit_schedule(*, actor: User, schedule: Schedule) -> None:
+    """The unit goes back to the hours of its parent (or the agency). Refused while deadlines
+    are kept on this schedule, since their history was computed on it."""
+    require_role(actor, Role.ADMINISTRATOR)
+    schedule = Schedule.objects.select_for_update().select_related("unit").get(pk=schedule.pk)
+    if schedule.unit_id is None:
+        raise ValidationError(_("Không thể bỏ lịch làm việc chung của cơ quan."))
+    if schedule.deadlines.exists():
+        raise ValidationError(_("Đã có thời hạn được tính theo giờ làm việc riêng này; không thể "
+                                "bỏ. Hãy sửa giờ làm việc thay vì bỏ."))
+    record(actor=actor, action="worktime.schedule.remove", obj=schedule,
+           before={"unit": schedule.unit.name, **snapshot(schedule, SCHEDULE_FIELDS)})
+    schedule.days.all().delete()
+    schedule.delete()
 
 
 def _national_day(schedule: Schedule, day: dt.date):
@@ -130,7 +173,7 @@ def set_calendar_day(
     _bump(schedule)
     record(actor=actor, action="worktime.day.set", obj=calendar_day, before=before,
            after=snapshot(calendar_day, ("day", "working", "name", "decision", "hours")))
-    _recompute_after_commit(schedule, day, day)
+    _recompute_after_commit(schedule, day, day, with_units=True)
     return calendar_day
 
 
@@ -143,7 +186,7 @@ def remove_calendar_day(*, actor: User, calendar_day: CalendarDay) -> None:
     day = calendar_day.day
     calendar_day.delete()
     _bump(schedule)
-    _recompute_after_commit(schedule, day, day)
+    _recompute_after_commit(schedule, day, day, with_units=True)
 
 
 # -- tracked deadlines -------------------------------------------------------------------------
