@@ -57,7 +57,8 @@ def test_desk_officer_signs_in_and_sees_home(browser, demo_server, screen):
 
 ADMIN_PAGES = ["/", "/to-chuc/don-vi/", "/to-chuc/don-vi/them/", "/to-chuc/can-bo/",
                "/to-chuc/can-bo/them/", "/lich-lam-viec/", "/lich-lam-viec/ngay/them/",
-               "/lich-lam-viec/gio-lam-viec/", "/lich-lam-viec/tinh-han/", "/nhat-ky/",
+               "/lich-lam-viec/gio-lam-viec/", "/lich-lam-viec/gio-lam-viec/don-vi/them/",
+               "/lich-lam-viec/tinh-han/", "/nhat-ky/",
                "/tai-khoan/"]
 
 

@@ -224,3 +224,29 @@ def test_the_explanation_partial_renders_any_deadline(demo):
     html = render_to_string("worktime/_explanation.html", {"deadline": result})
     assert html.count("<li") == len(result.explanation.render())
     assert "ngày làm bù" in html
+
+
+def test_admin_gives_a_branch_its_own_hours_and_its_calendar_shows_them(demo, login):
+    from motcua.org.models import Unit
+
+    client = login("admin")
+    branch = Unit.objects.get(code="vpdk-ninh-kieu")
+    response = client.post("/lich-lam-viec/gio-lam-viec/don-vi/them/", {"unit": branch.pk})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/lich-lam-viec/gio-lam-viec/?don-vi={branch.pk}")
+    hours = {"monday": "07:30-11:30, 13:00-17:00", "tuesday": "07:30-11:30, 13:00-17:00",
+             "wednesday": "07:30-11:30, 13:00-17:00", "thursday": "07:30-11:30, 13:00-17:00",
+             "friday": "07:30-11:30, 13:00-17:00", "saturday": "07:30-11:30", "sunday": "",
+             "makeup_hours": "07:30-11:30, 13:00-17:00"}
+    saved = client.post(f"/lich-lam-viec/gio-lam-viec/?don-vi={branch.pk}", hours)
+    assert saved.status_code == 302
+    page = client.get(f"/lich-lam-viec/?don-vi={branch.pk}").content.decode()
+    assert "Giờ làm việc riêng của Chi nhánh Văn phòng Đăng ký đất đai quận Ninh Kiều" in page
+    agency_page = client.get("/lich-lam-viec/").content.decode()
+
+    def saturday(html: str) -> str:
+        return html.split("Thứ Bảy</th><td>", 1)[1].split("</td>", 1)[0]
+
+    assert "07:30-11:30" in saturday(page)
+    assert "Nghỉ" in saturday(agency_page)
+    assert login("motcua").get("/lich-lam-viec/gio-lam-viec/don-vi/them/").status_code == 403

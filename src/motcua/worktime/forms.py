@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from motcua.org.forms import DateInput, StyledForm
+from motcua.org.forms import DateInput, StyledForm, UnitChoiceField, active_unit_nodes
 from motcua.worktime import PRESETS, CountingRule, WorkAmount, get_counting_rule
 from motcua.worktime.models import WEEKDAY_FIELDS, Schedule
 
@@ -201,6 +201,18 @@ def _hours_field(model_field: str, help_text="") -> forms.CharField:
         label=capfirst(field.verbose_name), max_length=field.max_length, required=False,
         help_text=help_text, widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Nghỉ")}),
     )
+
+
+class UnitScheduleForm(StyledForm):
+    """Choose a unit to give office hours of its own."""
+
+    unit = UnitChoiceField(label=gettext_lazy("Đơn vị"), empty_label=gettext_lazy("— Chọn đơn vị —"),
+                           help_text=gettext_lazy("Đơn vị (và các đơn vị cấp dưới) làm việc theo giờ "
+                                                  "riêng; ngày nghỉ, ngày làm bù của cơ quan vẫn áp dụng."))
+
+    def __init__(self, *args, agency, taken: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].set_units(active_unit_nodes(agency, exclude=taken))
 
 
 class OfficeHoursForm(StyledForm):

@@ -34,6 +34,7 @@ from motcua.worktime.explain import WEEKDAYS, Label, format_amount
 from motcua.worktime.forms import KINDS, ORIGINS
 from motcua.worktime.models import CalendarDay, Schedule
 
+UNIT_PARAM = "don-vi"
 RECOMPUTE_NOTICE = gettext_noop("Các thời hạn đang mở bị ảnh hưởng sẽ được tính lại ở chế độ nền.")
 
 MONTHS = (gettext_noop("Tháng 1"), gettext_noop("Tháng 2"), gettext_noop("Tháng 3"),
@@ -52,11 +53,28 @@ def _agency(request: HttpRequest) -> Agency:
     return agency
 
 
-def _schedule(agency: Agency) -> Schedule:
+def _agency_schedule(agency: Agency) -> Schedule:
     try:
         return selectors.agency_schedule(agency)
     except Schedule.DoesNotExist:
         return services.ensure_schedule(agency)  # an agency made outside setup gets one now
+
+
+def _schedule(request: HttpRequest, agency: Agency | None = None) -> Schedule:
+    """The agency's schedule, or with ``?don-vi=<unit id>`` that unit's own schedule."""
+    agency = agency or _agency(request)
+    unit_id = request.GET.get(UNIT_PARAM, "")
+    if not unit_id:
+        return _agency_schedule(agency)
+    if not unit_id.isdigit():
+        raise Http404(_("Không có đơn vị này."))
+    return get_object_or_404(Schedule.objects.select_related("unit", "agency"), agency=agency,
+                             unit_id=int(unit_id))
+
+
+def _query(schedule: Schedule) -> str:
+    """The query string that keeps a unit's schedule selected across pages."""
+    return f"?{UNIT_PARAM}={schedule.unit_id}" if schedule.unit_id else ""
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -95,8 +113,11 @@ def _form_page(request: HttpRequest, form: Form, **kwargs) -> HttpResponse:
     return form_page(request, form, breadcrumbs=_crumbs(), **kwargs)
 
 
-def _calendar_url(day: dt.date) -> str:
-    return f"{reverse('worktime:calendar')}?nam={day.year}"
+def _calendar_url(day: dt.date | None = None, schedule: Schedule | None = None) -> str:
+    query = _query(schedule) if schedule is not None else ""
+    if day is not None:
+        query = f"{query}&nam={day.year}" if query else f"?nam={day.year}"
+    return f"{reverse('worktime:calendar')}{query}"
 
 
 # -- the year view ----------------------------------------------------------------------------------
@@ -198,7 +219,7 @@ def _special_rows(calendar: WorkCalendar, year: int, records: dict[dt.date, Cale
 @login_required
 def calendar_view(request: HttpRequest) -> HttpResponse:
     agency = _agency(request)
-    schedule = _schedule(agency)
+    schedule = _schedule(request, agency)
     calendar = selectors.calendar_for(schedule)
     year = _year(request)
     records = {record.day: record for record in selectors.calendar_days(schedule)
@@ -217,6 +238,10 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "office_hours": hours,
         "makeup_hours": _session_texts(calendar.hours.makeup),
         "can_manage": can_manage_organisation(request.user),
+        "schedule": schedule,
+        "unit_schedules": list(selectors.unit_schedules(agency)),
+        "query": _query(schedule),
+        "unit_param": UNIT_PARAM,
     })
 
 
@@ -225,7 +250,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def day_add(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    schedule = _schedule(_agency(request))
+    schedule = _schedule(request)
     initial = {}
     if request.method == "GET" and request.GET.get("ngay"):
         with contextlib.suppress(ValueError):
@@ -242,10 +267,10 @@ def day_add(request: HttpRequest) -> HttpResponse:
                     else _("Đã lưu ngày nghỉ %(day)s (%(name)s). %(notice)s"))
             messages.success(request, text % {"day": f"{record.day:%d/%m/%Y}", "name": record.name,
                                               "notice": _(RECOMPUTE_NOTICE)})
-            return redirect(_calendar_url(record.day))
+            return redirect(_calendar_url(record.day, schedule))
     return _form_page(
         request, form, title=_("Thêm ngày nghỉ hoặc ngày làm bù"), submit=_("Lưu"),
-        cancel=reverse("worktime:calendar"),
+        cancel=_calendar_url(schedule=schedule),
         intro=_("Chỉ dùng cho thay đổi riêng của cơ quan hoặc thông báo mới chưa có trong lịch: "
                 "các ngày lễ, Tết và lịch nghỉ theo thông báo của Chính phủ đã có sẵn. Nếu ngày đã có "
                 "thay đổi của cơ quan, thay đổi đó được cập nhật."),
@@ -257,8 +282,8 @@ def day_add(request: HttpRequest) -> HttpResponse:
 def day_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove an agency's day off or make-up day: a confirmation page, then POST."""
     _require_admin(request)
-    schedule = _schedule(_agency(request))
-    record = get_object_or_404(CalendarDay, pk=pk, schedule=schedule)
+    record = get_object_or_404(CalendarDay, pk=pk, schedule__agency=_agency(request))
+    schedule = record.schedule
     form = Form(request.POST if request.method == "POST" else None)  # no fields: bound on POST
     if request.method == "POST" and form.is_valid():
         try:
@@ -268,11 +293,11 @@ def day_remove(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã bỏ thay đổi ngày %(day)s (%(name)s). %(notice)s") % {
                 "day": f"{record.day:%d/%m/%Y}", "name": record.name, "notice": _(RECOMPUTE_NOTICE)})
-            return redirect(_calendar_url(record.day))
+            return redirect(_calendar_url(record.day, schedule))
     title = _("Bỏ ngày làm bù %(day)s") if record.working else _("Bỏ ngày nghỉ %(day)s")
     return _form_page(
         request, form, title=title % {"day": f"{record.day:%d/%m/%Y}"},
-        submit=_("Bỏ ngày này"), cancel=_calendar_url(record.day), danger=True,
+        submit=_("Bỏ ngày này"), cancel=_calendar_url(record.day, schedule), danger=True,
         intro=_("“%(name)s”%(decision)s. Ngày này sẽ trở lại như lịch chung (lịch tuần, ngày lễ, "
                 "thông báo của Chính phủ).") % {
             "name": record.name,
@@ -284,7 +309,7 @@ def day_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def hours_edit(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    schedule = _schedule(_agency(request))
+    schedule = _schedule(request)
     form = wt_forms.OfficeHoursForm(request.POST or None, schedule=schedule)
     if request.method == "POST" and form.is_valid():
         try:
@@ -293,14 +318,66 @@ def hours_edit(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu giờ làm việc. %(notice)s") % {"notice": _(RECOMPUTE_NOTICE)})
-            return redirect("worktime:calendar")
+            return redirect(_calendar_url(schedule=schedule))
+    title = (_("Giờ làm việc riêng của %(unit)s") % {"unit": schedule.unit.name} if schedule.unit_id
+             else _("Giờ làm việc"))
     return _form_page(
-        request, form, title=_("Giờ làm việc"), submit=_("Lưu giờ làm việc"),
-        cancel=reverse("worktime:calendar"),
+        request, form, title=title, submit=_("Lưu giờ làm việc"),
+        cancel=_calendar_url(schedule=schedule),
         intro=_("Ghi các buổi làm việc theo dạng 07:30-11:30, 13:00-17:00 (giờ nghỉ trưa không "
                 "tính). Để trống ngày không làm việc. Mọi thời hạn đang mở sẽ được tính lại theo giờ "
                 "mới."),
         columns=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_schedule_add(request: HttpRequest) -> HttpResponse:
+    """Give a unit office hours of its own (a branch that also works Saturday mornings)."""
+    _require_admin(request)
+    agency = _agency(request)
+    taken = {s.unit_id for s in selectors.unit_schedules(agency)}
+    form = wt_forms.UnitScheduleForm(request.POST or None, agency=agency, taken=taken)
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule = services.create_unit_schedule(actor=request.user,
+                                                     unit=form.cleaned_data["unit"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(unit)s đã có giờ làm việc riêng; hãy sửa giờ cho đúng.")
+                             % {"unit": schedule.unit.name})
+            return redirect(f"{reverse('worktime:hours_edit')}{_query(schedule)}")
+    return _form_page(
+        request, form, title=_("Giờ làm việc riêng cho một đơn vị"), submit=_("Tạo"),
+        cancel=reverse("worktime:calendar"),
+        intro=_("Giờ làm việc riêng bắt đầu bằng giờ hiện tại của đơn vị; ngày nghỉ, ngày làm bù "
+                "của cơ quan vẫn áp dụng cho đơn vị."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_schedule_remove(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    schedule = _schedule(request)
+    if schedule.unit_id is None:
+        raise Http404(_("Không có đơn vị này."))
+    form = Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_unit_schedule(actor=request.user, schedule=schedule)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(unit)s làm việc lại theo giờ chung.")
+                             % {"unit": schedule.unit.name})
+            return redirect("worktime:calendar")
+    return _form_page(
+        request, form, title=_("Bỏ giờ làm việc riêng của %(unit)s") % {"unit": schedule.unit.name},
+        submit=_("Bỏ giờ làm việc riêng"), cancel=_calendar_url(schedule=schedule), danger=True,
+        intro=_("Đơn vị sẽ làm việc theo giờ của đơn vị cấp trên hoặc của cơ quan."),
     )
 
 
@@ -310,7 +387,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     """Deadline and working time between two moments, on the agency's calendar. Both forms are
     GET forms (a computation changes nothing, and its address can be shared)."""
     agency = _agency(request)
-    calendar = selectors.calendar_for(_schedule(agency))
+    calendar = selectors.calendar_for(_agency_schedule(agency))
     data = request.GET
     computes_deadline = "amount" in data
     computes_between = "first_day" in data
