@@ -127,3 +127,44 @@ def test_a_failed_change_leaves_neither_the_change_nor_its_audit_record(staff, m
     unit.refresh_from_db()
     assert unit.name != "Tên mới"
     assert AuditEvent.objects.count() == events
+
+
+def test_merge_keeps_a_positions_planned_end_and_moves_future_positions(staff):
+    admin = staff("admin")
+    source, target = _unit("cc-bvmt"), _unit("cc-qldd")
+    head = staff("cc.moitruong")
+    position = head.positions.get()
+    position.valid_to = D(2026, 12, 31)
+    position.save()
+    newcomer = services.create_staff(actor=admin, username="moi.den", full_name="Người Mới Đến",
+                                     password="Rat-kho-doan-2026")
+    services.assign_position(actor=admin, user=newcomer, unit=source, role="specialist",
+                             valid_from=D(2025, 8, 1))
+    services.merge_units(actor=admin, units=[source], into=target, effective=D(2025, 7, 1))
+    moved = Position.objects.active_on(D(2025, 7, 1)).get(user=head)
+    assert (moved.unit, moved.valid_to) == (target, D(2026, 12, 31))
+    assert Position.objects.get(user=newcomer).unit == target
+
+
+def test_merging_a_unit_with_its_own_sub_unit_keeps_the_database_and_the_log_in_step(staff):
+    parent, child, into = _unit("vpdk"), _unit("vpdk-dk"), _unit("thanh-tra")
+    services.merge_units(actor=staff("admin"), units=[parent, child], into=into,
+                         effective=D(2025, 7, 1))
+    child.refresh_from_db()
+    assert child.parent == into and child.successor == into
+
+
+def test_an_organisation_administrator_cannot_take_over_the_superuser(demo, staff):
+    from motcua.org.demo import DEMO_PASSWORD
+
+    superuser = User.objects.create_superuser("root", "root@example.vn", "Rat-kho-doan-2026",
+                                              full_name="Kỹ thuật")
+    officer = staff("lanhdao")
+    services.assign_position(actor=staff("admin"), user=officer, unit=_unit("ttcntt"),
+                             role="administrator")
+    with pytest.raises(PermissionDenied):
+        services.set_staff_password(actor=staff("lanhdao"), user=superuser,
+                                    password="Mat-khau-moi-2026")
+    superuser.refresh_from_db()
+    assert superuser.check_password("Rat-kho-doan-2026")
+    assert not superuser.check_password(DEMO_PASSWORD)

@@ -462,3 +462,23 @@ def test_ending_a_position_before_it_started_shows_the_error(demo, login, staff)
     assert "Ngày kết thúc phải sau ngày bắt đầu." in _page(response)
     position.refresh_from_db()
     assert position.valid_to is None
+
+
+def test_staff_see_and_change_only_their_own_agencys_units_and_people(demo, login, staff):
+    from motcua.org.models import Agency, Position, Unit, UnitKind, User
+
+    other = Agency.objects.create(code="000.00.99.H99", name="Sở khác", place_name="Hà Nội")
+    unit = Unit.objects.create(agency=other, kind=UnitKind.DIVISION, code="khac", name="Phòng khác",
+                               name_since=demo.units.first().valid_from,
+                               valid_from=demo.units.first().valid_from)
+    person = User.objects.create_user("nguoi.khac", password="Rat-kho-doan-2026",
+                                      full_name="Người Sở Khác")
+    Position.objects.create(user=person, unit=unit, role="specialist", valid_from=unit.valid_from)
+    admin = login("admin")
+    assert admin.get(f"/to-chuc/don-vi/{unit.pk}/").status_code == 404
+    assert admin.post(f"/to-chuc/don-vi/{unit.pk}/giai-the/",
+                      {"effective": "2026-12-01"}).status_code == 404
+    assert admin.get(f"/to-chuc/can-bo/{person.pk}/").status_code == 404
+    assert "Người Sở Khác" not in admin.get("/to-chuc/can-bo/?q=nguoi").content.decode()
+    unit.refresh_from_db()
+    assert unit.valid_to is None

@@ -219,3 +219,33 @@ def test_a_unit_schedule_with_deadlines_cannot_be_removed(schedule, staff):
         remove_unit_schedule(actor=admin, schedule=own)
     with pytest.raises(ValidationError, match="đã có giờ làm việc riêng"):
         create_unit_schedule(actor=admin, unit=own.unit)
+
+
+def test_a_unit_may_work_on_an_agency_day_off(schedule, staff):
+    from motcua.org.models import Unit
+    from motcua.worktime.services import create_unit_schedule
+
+    admin = staff("admin")
+    own = create_unit_schedule(actor=admin, unit=Unit.objects.get(code="mot-cua"))
+    set_calendar_day(actor=admin, schedule=schedule, day=dt.date(2026, 3, 10), working=False,
+                     name="Nghỉ toàn Sở")
+    set_calendar_day(actor=admin, schedule=own, day=dt.date(2026, 3, 10), working=True,
+                     name="Bộ phận Một cửa trực tiếp nhận")
+    own.refresh_from_db()
+    assert calendar_for(own).is_working_day(dt.date(2026, 3, 10))
+    assert not calendar_for(agency_schedule(schedule.agency)).is_working_day(dt.date(2026, 3, 10))
+
+
+def test_a_recompute_stops_when_the_calendar_changes_under_it(schedule, staff, monkeypatch):
+    import motcua.worktime.services as services_module
+
+    deadline = _track(schedule, at(2026, 3, 2, 8, 0))
+    set_calendar_day(actor=staff("admin"), schedule=schedule, day=dt.date(2026, 3, 4),
+                     working=False, name="Nghỉ đột xuất")
+    monkeypatch.setattr(services_module, "calendar_key",
+                        lambda s, lock=False: "changed-meanwhile" if lock else "as-read")
+    report = recompute_open_deadlines(schedule_id=schedule.pk, first_day=dt.date(2026, 3, 4),
+                                      last_day=dt.date(2026, 3, 4))
+    deadline.refresh_from_db()
+    assert deadline.due_at == at(2026, 3, 9, 8, 0)  # nothing written on the stale calendar
+    assert report.changed == 0

@@ -250,3 +250,8 @@ def test_admin_gives_a_branch_its_own_hours_and_its_calendar_shows_them(demo, lo
     assert "07:30-11:30" in saturday(page)
     assert "Nghỉ" in saturday(agency_page)
     assert login("motcua").get("/lich-lam-viec/gio-lam-viec/don-vi/them/").status_code == 403
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 30, "abc", "-1"])
+def test_a_bad_unit_parameter_is_a_404_not_an_error(demo, login, value):
+    assert login("admin").get("/lich-lam-viec/", {"don-vi": value}).status_code == 404

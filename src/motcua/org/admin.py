@@ -52,6 +52,9 @@ class ReadOnlyInline(admin.TabularInline):
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "short_name", "place_name", "hotline")
     search_fields = ("name", "code", "short_name")
+    # Deadlines are computed in the agency's time zone: changing it would need every open
+    # deadline recomputed, which this page does not do.
+    readonly_fields = ("code", "time_zone")
 
     def has_add_permission(self, request):
         return False  # agencies are created by setup (seed_demo) or a data migration

@@ -43,13 +43,15 @@ def unit_tree(agency: Agency, *, include_closed: bool = False,
 
 
 def staff_directory(
-    *, query: str = "", unit: Unit | None = None, role: str = "", include_inactive: bool = False,
-    day: dt.date | None = None,
+    *, agency: Agency | None, query: str = "", unit: Unit | None = None, role: str = "",
+    include_inactive: bool = False, day: dt.date | None = None,
 ) -> QuerySet[User]:
-    """Staff matching a diacritics-insensitive query, with their current positions."""
+    """Staff of ``agency`` (whoever has held a position there) matching a diacritics-insensitive
+    query, with their current positions."""
     current = Position.objects.active_on(day).select_related("unit").order_by("unit__name")
     users = User.objects.prefetch_related(Prefetch("positions", queryset=current,
                                                    to_attr="current_positions"))
+    users = users.filter(pk__in=Position.objects.filter(unit__agency=agency).values("user_id"))
     if not include_inactive:
         users = users.filter(is_active=True)
     for term in search_terms(query):

@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,11 @@ UNIT_FIELDS = ("parent_id", "kind", "code", "name", "short_name", "valid_from", 
                "successor_id", "decision", "address", "phone")
 STAFF_FIELDS = ("username", "full_name", "email", "phone", "is_active")
 POSITION_FIELDS = ("user_id", "unit_id", "role", "title", "valid_from", "valid_to")
+
+
+def _not_ended_before(day: dt.date) -> Q:
+    """Rows still running on ``day`` or starting later (their validity not over by then)."""
+    return Q(valid_to__isnull=True) | Q(valid_to__gte=day)
 
 
 def _today() -> dt.date:
@@ -172,14 +178,15 @@ def merge_units(
             raise ValidationError({"units": _(
                 "Đơn vị “%(name)s” không hoạt động vào ngày sáp nhập."
             ) % {"name": source.name}})
+        source.refresh_from_db()  # an earlier source of this merge may have moved it
         before = snapshot(source, UNIT_FIELDS)
-        for child in source.children.active_on(effective):
+        for child in source.children.filter(_not_ended_before(effective)):
             child_before = snapshot(child, UNIT_FIELDS)
             child.parent = into
             child.save()
             record(actor=actor, action="org.unit.move", obj=child, before=child_before,
                    after=snapshot(child, UNIT_FIELDS))
-        for position in source.positions.active_on(effective):
+        for position in source.positions.filter(_not_ended_before(effective)):
             _transfer_position(actor, position, into, effective)
         _close_unit(source, last_day, into, decision)
         record(actor=actor, action="org.unit.merge", obj=source, before=before,
@@ -195,11 +202,11 @@ def dissolve_unit(*, actor: User, unit: Unit, effective: dt.date, decision: str 
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_active(effective) or unit.valid_from >= effective:
         raise ValidationError({"effective": _("Đơn vị không hoạt động vào ngày giải thể.")})
-    if unit.children.active_on(effective).exists():
+    if unit.children.filter(_not_ended_before(effective)).exists():
         raise ValidationError({"effective": _(
             "Đơn vị còn đơn vị cấp dưới đang hoạt động; hãy chuyển hoặc giải thể chúng trước."
         )})
-    if unit.positions.active_on(effective).exists():
+    if unit.positions.filter(_not_ended_before(effective)).exists():
         raise ValidationError({"effective": _(
             "Đơn vị còn cán bộ đang công tác; hãy kết thúc hoặc chuyển vị trí của họ trước."
         )})
@@ -263,6 +270,7 @@ def update_staff(
 ) -> User:
     require_organisation_admin(actor)
     user = User.objects.select_for_update().get(pk=user.pk)
+    _protect_superuser(actor, user)
     if user.pk == actor.pk and not is_active:
         raise ValidationError({"is_active": _("Bạn không thể tự khóa tài khoản của mình.")})
     before = snapshot(user, STAFF_FIELDS)
@@ -274,12 +282,20 @@ def update_staff(
     return user
 
 
+def _protect_superuser(actor: User, user: User) -> None:
+    """Only a superuser changes a superuser's account: an administrator of the organisation
+    must not be able to take over the technical superuser (Django admin)."""
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Chỉ tài khoản quản trị kỹ thuật (superuser) được sửa tài khoản này."))
+
+
 @transaction.atomic
 def set_staff_password(*, actor: User, user: User, password: str) -> User:
     """Set a new password: an administrator for anyone, a staff member for themself."""
     if actor.pk != user.pk:
         require_organisation_admin(actor)
     user = User.objects.select_for_update().get(pk=user.pk)
+    _protect_superuser(actor, user)
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -338,12 +354,17 @@ def _transfer_position(actor: User, position: Position, unit: Unit, effective: d
         record(actor=actor, action="org.position.move", obj=position, before=before,
                after=snapshot(position, POSITION_FIELDS))
         return position
+    planned_end = position.valid_to  # the position continues in the new unit until then
     position.valid_to = effective - dt.timedelta(days=1)
     position.save()
     record(actor=actor, action="org.position.end", obj=position, before=before,
            after=snapshot(position, POSITION_FIELDS))
+    if Position.objects.filter(user=position.user, unit=unit, role=position.role).active_on(
+            effective).exists():
+        return position  # already holds that role in the receiving unit
     moved = Position.objects.create(user=position.user, unit=unit, role=position.role,
-                                    title=position.title, valid_from=effective)
+                                    title=position.title, valid_from=effective,
+                                    valid_to=planned_end)
     record(actor=actor, action="org.position.assign", obj=moved,
            after=snapshot(moved, POSITION_FIELDS))
     return moved

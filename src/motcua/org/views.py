@@ -22,6 +22,12 @@ from motcua.ui.pages import add_service_errors, form_page
 STAFF_PER_PAGE = 25
 
 
+def _staff_or_404(request: HttpRequest, pk: int) -> User:
+    """A staff member of the signed-in person's agency (one who has held a position there)."""
+    agency = _agency_or_404(request)
+    return get_object_or_404(User.objects.filter(positions__unit__agency=agency).distinct(), pk=pk)
+
+
 def _agency_or_404(request: HttpRequest) -> Agency:
     agency = selectors.agency_of(request.user)
     if agency is None:
@@ -59,7 +65,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(Unit.objects.select_related("agency", "parent", "successor"), pk=pk)
+    unit = get_object_or_404(Unit.objects.select_related("agency", "parent", "successor"), pk=pk,
+                             agency=_agency_or_404(request))
     current, ended = selectors.unit_positions(unit)
     return render(request, "org/unit_detail.html", {
         "unit": unit,
@@ -96,7 +103,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_organisation_admin(request.user)
-    unit = get_object_or_404(Unit, pk=pk)
+    unit = get_object_or_404(Unit, pk=pk, agency=_agency_or_404(request))
     form = forms.UnitEditForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,7 +124,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
     require_organisation_admin(request.user)
-    unit = get_object_or_404(Unit, pk=pk)
+    unit = get_object_or_404(Unit, pk=pk, agency=_agency_or_404(request))
     form = forms.UnitRenameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         old_name = unit.name
@@ -142,7 +149,7 @@ def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     require_organisation_admin(request.user)
-    unit = get_object_or_404(Unit, pk=pk)
+    unit = get_object_or_404(Unit, pk=pk, agency=_agency_or_404(request))
     form = forms.UnitMergeForm(request.POST or None, into=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -169,7 +176,7 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     require_organisation_admin(request.user)
-    unit = get_object_or_404(Unit, pk=pk)
+    unit = get_object_or_404(Unit, pk=pk, agency=_agency_or_404(request))
     form = forms.UnitDissolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,7 +204,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     form = forms.StaffFilterForm(request.GET or None, agency=agency, show_inactive=can_manage)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     staff = selectors.staff_directory(
-        query=filters.get("q", ""), unit=filters.get("unit"), role=filters.get("role", ""),
+        agency=agency, query=filters.get("q", ""), unit=filters.get("unit"), role=filters.get("role", ""),
         include_inactive=bool(filters.get("inactive")),
     )
     page = Paginator(staff, STAFF_PER_PAGE).get_page(request.GET.get("page"))
@@ -210,7 +217,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = get_object_or_404(User, pk=pk)
+    staff = _staff_or_404(request, pk)
     current, ended = selectors.staff_positions(staff)
     return render(request, "org/staff_detail.html", {
         "staff": staff, "current_positions": current, "ended_positions": ended,
@@ -248,7 +255,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_organisation_admin(request.user)
-    staff = get_object_or_404(User, pk=pk)
+    staff = _staff_or_404(request, pk)
     form = forms.StaffEditForm(request.POST or None, user=staff)
     if request.method == "POST" and form.is_valid():
         try:
@@ -267,7 +274,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
     require_organisation_admin(request.user)
-    staff = get_object_or_404(User, pk=pk)
+    staff = _staff_or_404(request, pk)
     form = forms.StaffPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -292,7 +299,7 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def position_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_organisation_admin(request.user)
-    staff = get_object_or_404(User, pk=pk)
+    staff = _staff_or_404(request, pk)
     form = forms.PositionForm(request.POST or None, agency=_agency_or_404(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -315,7 +322,8 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
     """End a position. The staff page posts here directly; GET shows the same form on its own
     page (and errors come back on it)."""
     require_organisation_admin(request.user)
-    position = get_object_or_404(Position.objects.select_related("user", "unit"), pk=pk)
+    position = get_object_or_404(Position.objects.select_related("user", "unit"), pk=pk,
+                                 unit__agency=_agency_or_404(request))
     staff = position.user
     form = forms.PositionEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

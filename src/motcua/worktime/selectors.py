@@ -63,6 +63,21 @@ def build_calendar(schedule: Schedule) -> WorkCalendar:
                         name=str(schedule))
 
 
+def calendar_key(schedule: Schedule, *, lock: bool = False) -> str:
+    """What the calendar of ``schedule`` is built from, as the revisions of its schedule and
+    (for a unit's schedule) of the agency's. ``lock`` reads them with row locks, as calendar
+    changes write them, so a writer holding the lock sees the calendar current."""
+    rows = Schedule.objects.filter(pk=schedule.pk)
+    if schedule.unit_id:
+        rows = Schedule.objects.filter(pk=schedule.pk) | Schedule.objects.filter(
+            agency_id=schedule.agency_id, unit__isnull=True)
+    if lock:
+        rows = rows.select_for_update()
+    revisions = dict(rows.values_list("unit_id", "revision"))
+    own = revisions.get(schedule.unit_id, schedule.revision)
+    return f"{own}/{revisions.get(None, '') if schedule.unit_id else ''}"
+
+
 def calendar_for(schedule: Schedule) -> WorkCalendar:
     """The calendar of ``schedule``, cached per process until the schedule (or, for a unit's
     schedule, the agency's) changes: every change gives a schedule a new revision."""

@@ -25,7 +25,12 @@ from motcua.worktime.models import (
     new_revision,
 )
 from motcua.worktime.rules import get_counting_rule
-from motcua.worktime.selectors import build_calendar, calendar_for, schedule_for_unit
+from motcua.worktime.selectors import (
+    build_calendar,
+    calendar_for,
+    calendar_key,
+    schedule_for_unit,
+)
 
 SCHEDULE_FIELDS = (*WEEKDAY_FIELDS, "makeup_hours")
 RECOMPUTE_ACTOR = "tính lại thời hạn"
@@ -119,7 +124,7 @@ def remove_unit_schedule(*, actor: User, schedule: Schedule) -> None:
     """The unit goes back to the hours of its parent (or the agency). Refused while deadlines
     are kept on this schedule, since their history was computed on it."""
     require_role(actor, Role.ADMINISTRATOR)
-    schedule = Schedule.objects.select_for_update().select_related("unit").get(pk=schedule.pk)
+    schedule = Schedule.objects.select_for_update(of=("self",)).select_related("unit").get(pk=schedule.pk)
     if schedule.unit_id is None:
         raise ValidationError(_("Không thể bỏ lịch làm việc chung của cơ quan."))
     if schedule.deadlines.exists():
@@ -131,10 +136,13 @@ def remove_unit_schedule(*, actor: User, schedule: Schedule) -> None:
     schedule.delete()
 
 
-def _national_day(schedule: Schedule, day: dt.date):
-    """What ``day`` is on the national calendar with this schedule's hours, before the agency's
-    own changes."""
-    return build_calendar(schedule).with_overrides([]).day_info(day)
+def _day_before_own_change(schedule: Schedule, day: dt.date):
+    """What ``day`` is for this schedule before its own change: the national calendar with its
+    hours, plus (for a unit's schedule) the agency's days off and make-up days it inherits."""
+    calendar = build_calendar(schedule)
+    own_days = set(schedule.days.values_list("day", flat=True))
+    inherited = [o for o in calendar.overrides if o.day not in own_days]
+    return calendar.with_overrides(inherited if schedule.unit_id else []).day_info(day)
 
 
 @transaction.atomic
@@ -157,7 +165,7 @@ def set_calendar_day(
     hours = _check_hours("hours", hours) if hours else ""
     if hours and not working:
         raise ValidationError({"hours": _("Ngày nghỉ không có giờ làm việc.")})
-    national = _national_day(schedule, day)
+    national = _day_before_own_change(schedule, day)
     if working and national.working:
         raise ValidationError({"day": _("Ngày %(day)s vốn là ngày làm việc.")
                                % {"day": day.strftime("%d/%m/%Y")}})
@@ -252,9 +260,9 @@ def add_clock_event(*, deadline: TrackedDeadline, event: ClockEvent) -> TrackedD
     """Append a pause, resume, restart or extension and recompute (inside the owner's
     transaction). An event that the engine refuses (e.g. resume without a pause) changes
     nothing."""
+    deadline = TrackedDeadline.objects.select_for_update().get(pk=deadline.pk)
     if deadline.met_at is not None:
         raise ValidationError(_("Thời hạn đã kết thúc, không thể thay đổi."))
-    deadline = TrackedDeadline.objects.select_for_update().get(pk=deadline.pk)
     events = [*deadline.events, _event_json(event)]
     candidate = TrackedDeadline(**{f.attname: getattr(deadline, f.attname)
                                    for f in TrackedDeadline._meta.concrete_fields})
@@ -368,6 +376,7 @@ def recompute_open_deadlines(
     transaction. Deadlines already met, or given a clock event since they were read, are never
     touched."""
     schedule = Schedule.objects.select_related("agency").get(pk=schedule_id)
+    key = calendar_key(schedule)
     calendar = calendar_for(schedule)
     adapt = _fast_adapter()
     received_until = dt.datetime.combine(min(last_day, dt.date(9999, 12, 30)), dt.time.max,
@@ -399,6 +408,10 @@ def recompute_open_deadlines(
                                _due_json(new_due, calendar)))
         if updates:
             with transaction.atomic(), connection.cursor() as cursor:
+                if calendar_key(schedule, lock=True) != key:
+                    # The calendar changed since this run began: the task that change enqueued
+                    # recomputes everything on the new calendar, so stop before writing.
+                    break
                 cursor.executemany(update, updates)
                 record_many(actor=RECOMPUTE_ACTOR, action="worktime.deadline.recompute",
                             object_type=TrackedDeadline._meta.label_lower, changes=audits)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar as month_calendar
 import contextlib
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -66,7 +67,7 @@ def _schedule(request: HttpRequest, agency: Agency | None = None) -> Schedule:
     unit_id = request.GET.get(UNIT_PARAM, "")
     if not unit_id:
         return _agency_schedule(agency)
-    if not unit_id.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", unit_id):
         raise Http404(_("Không có đơn vị này."))
     return get_object_or_404(Schedule.objects.select_related("unit", "agency"), agency=agency,
                              unit_id=int(unit_id))
