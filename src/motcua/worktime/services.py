@@ -106,6 +106,7 @@ def create_unit_schedule(*, actor: User, unit: Unit) -> Schedule:
     """Give ``unit`` (and the units below it) office hours of their own, starting as a copy of
     the hours it works on now. It keeps the agency's days off and make-up days."""
     require_role(actor, Role.ADMINISTRATOR)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)  # two submits: the second waits
     if Schedule.objects.filter(unit=unit).exists():
         raise ValidationError({"unit": _("Đơn vị này đã có giờ làm việc riêng.")})
     if not unit.is_active():
