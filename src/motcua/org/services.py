@@ -155,7 +155,8 @@ def merge_units(
     history stay with the old units, whose successor is ``into``.
     """
     require_organisation_admin(actor)
-    sources = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]))
+    sources = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units])
+                   .order_by("pk"))
     if not sources:
         raise ValidationError({"units": _("Chọn ít nhất một đơn vị để sáp nhập.")})
     if any(u.pk == into.pk for u in sources):
