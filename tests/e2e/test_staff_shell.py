@@ -17,7 +17,8 @@ SCREENS = {"desktop 1366x768": (1366, 768), "tablet 10 inch portrait": (800, 128
 @pytest.mark.parametrize("screen", SCREENS)
 def test_desk_officer_signs_in_and_sees_home(browser, demo_server, screen):
     width, height = SCREENS[screen]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
+                                  reduced_motion="reduce")
     page = context.new_page()
     errors: list[str] = []
     foreign: list[str] = []
@@ -46,7 +47,9 @@ def test_desk_officer_signs_in_and_sees_home(browser, demo_server, screen):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        page.locator("#mainnav.show").wait_for()  # the collapsed menu has opened
     page.get_by_role("button", name="Lâm Thị Diễm My").click()
+    page.locator(".dropdown-menu.show").wait_for()
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/dang-nhap/")
 
@@ -65,7 +68,8 @@ ADMIN_PAGES = ["/", "/to-chuc/don-vi/", "/to-chuc/don-vi/them/", "/to-chuc/can-b
 @pytest.mark.parametrize("screen", SCREENS)
 def test_every_admin_page_renders_without_errors_and_fits_the_screen(browser, demo_server, screen):
     width, height = SCREENS[screen]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
+                                  reduced_motion="reduce")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -88,7 +92,8 @@ def test_every_admin_page_renders_without_errors_and_fits_the_screen(browser, de
 
 
 def test_staff_switch_the_interface_to_english_from_the_menu(browser, demo_server):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN",
+                                  reduced_motion="reduce")
     page = context.new_page()
     page.goto(demo_server.url + "/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill("motcua")
@@ -96,6 +101,7 @@ def test_staff_switch_the_interface_to_english_from_the_menu(browser, demo_serve
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(demo_server.url + "/")
     page.get_by_role("button", name="Lâm Thị Diễm My").click()
+    page.locator(".dropdown-menu.show").wait_for()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Hello, Lâm Thị Diễm My"
