@@ -19,9 +19,9 @@ AGENCY_FIELDS = ("code", "name", "short_name", "governing_body", "place_name", "
                  "hotline", "email", "time_zone")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class NoWrites:
     """Viewable by staff with the view permission (and superusers); never added, changed or
-    deleted here."""
+    deleted here: every write goes through the org services, with its audit record."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -33,19 +33,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(NoWrites, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Agency)
@@ -108,7 +103,7 @@ class UserPositionInline(ReadOnlyInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NoWrites, BaseUserAdmin):
     list_display = ("username", "full_name", "email", "phone", "is_active", "is_staff",
                     "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "positions__role")
@@ -122,15 +117,6 @@ class UserAdmin(BaseUserAdmin):
         (_("Thời gian"), {"fields": ("last_login", "date_joined")}),
     )
     inlines = [UserPositionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Position)
