@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "motcua.audit",
     "motcua.org",
     "motcua.worktime",
+    "motcua.catalog",
     "motcua.api",
     "motcua.ui",
 ]
