@@ -16,6 +16,15 @@ def demo(db) -> Agency:
 
 
 @pytest.fixture
+def catalogue(demo) -> Agency:
+    """The demo agency with its catalogue of procedures (demo_catalogue.json) imported."""
+    from motcua.catalog.demo import load_demo_catalogue
+
+    load_demo_catalogue(demo)
+    return demo
+
+
+@pytest.fixture
 def staff(demo) -> Callable[[str], User]:
     def get(username: str) -> User:
         return User.objects.get(username=username)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from motcua.catalog.demo import load_demo_catalogue
 from motcua.org.demo import DEMO_PASSWORD, load_demo, login_table
 
 
@@ -16,6 +17,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu mẫu: {agency.name}."))
         else:
             self.stdout.write(f"Dữ liệu mẫu đã có sẵn: {agency.name} (giữ nguyên).")
+        catalogue = load_demo_catalogue(agency)
+        if catalogue is not None:
+            self.stdout.write(self.style.SUCCESS(
+                f"Đã nạp danh mục mẫu: {catalogue.total} thủ tục hành chính."))
         if quiet_logins:
             return
         self.stdout.write("")
