@@ -8,6 +8,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from motcua.api.tokens import create_api_token
+from motcua.catalog.demo import load_demo_catalogue
 from motcua.org.demo import load_demo
 from motcua.org.models import User
 
@@ -23,7 +24,7 @@ def api_schema(db):
     # client does.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    load_demo()
+    load_demo_catalogue(load_demo()[0])
     _, raw = create_api_token(actor=None, user=User.objects.get(username="truongphong"))
     loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     loaded.config.update(headers={"Authorization": f"Bearer {raw}"})

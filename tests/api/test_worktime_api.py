@@ -234,7 +234,7 @@ def test_the_schema_documents_the_parameters_and_the_known_agencies(api, demo):
     Agency.objects.create(code="000.00.01.H13", name="Ủy ban nhân dân xã Thử", place_name="Cần Thơ")
     schema = api.get("/api/v1/openapi.json").json()
     params = {p["name"]: p for p in schema["paths"][DEADLINE]["get"]["parameters"]}
-    assert set(params) == {"start", "amount", "unit", "agency", "rule"}  # procedure: not yet
+    assert set(params) == {"start", "amount", "unit", "agency", "rule", "procedure"}
     assert params["unit"]["schema"]["enum"] == ["day", "half_day", "hour"]
     assert params["agency"]["schema"]["enum"] == ["000.00.01.H13", "000.15.31.H13"]
     responses = schema["paths"][DEADLINE]["get"]["responses"]

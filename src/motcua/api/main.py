@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from motcua.api import me, worktime
+from motcua.api import me, procedures, worktime
 from motcua.api.auth import StaffToken
 
 api = NinjaAPI(
@@ -22,6 +22,7 @@ api = NinjaAPI(
 )
 api.add_router("", me.router)
 api.add_router("/worktime", worktime.router)
+api.add_router("/procedures", procedures.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -22,6 +22,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field, WithJsonSchema
 
 from motcua.api.schemas import ErrorOut
+from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.catalog.selectors import published_procedure
 from motcua.org.models import Agency
 from motcua.org.selectors import agency_of
 from motcua.worktime import DUE_RULES, PRESETS, START_RULES, WorkCalendar, deadline
@@ -80,10 +82,16 @@ class AmountOut(Schema):
 
 
 class RuleOut(Schema):
-    code: str = Field(description="As requested; `plain` when no rule was given.")
+    code: str = Field(description="As requested, or the procedure's; `plain` when neither was given.")
     counting_rule: str = Field(description="`<start rule>+<due rule>`.")
     label: str = Field(description="The preset's name, in the request's language ('' for other codes).")
     sources: list[str] = Field(description="Legal sources of the start rule and the due rule.")
+
+
+class ProcedureRefOut(Schema):
+    code: str
+    name: str
+    version: int = Field(description="The catalogue version whose rule and time limit applied.")
 
 
 class StepOut(Schema):
@@ -99,6 +107,7 @@ class DeadlineOut(Schema):
     due_at: dt.datetime = Field(description="The due moment, in the agency's time zone with its offset.")
     amount: AmountOut
     rule: RuleOut
+    procedure: ProcedureRefOut | None = Field(description="The procedure, when `procedure` was given.")
     explanation: list[str] = Field(description="The explanation, one line per step.")
     steps: list[StepOut] = Field(description="The explanation as structured steps.")
 
@@ -150,6 +159,17 @@ class _AgencyCodes:
         schema: dict[str, object] = {"type": "string"}
         with contextlib.suppress(DatabaseError):  # no database yet (e.g. building the schema offline)
             schema["enum"] = list(Agency.objects.order_by("code").values_list("code", flat=True))
+        return schema
+
+
+class _ProcedureCodes:
+    """Documents the procedure codes published when the schema is generated (others are 422)."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler) -> dict[str, object]:
+        schema: dict[str, object] = {"type": "string"}
+        with contextlib.suppress(DatabaseError):
+            codes = Procedure.objects.published().values_list("national_code", flat=True)
+            schema["enum"] = sorted(set(codes))
         return schema
 
 
@@ -216,6 +236,17 @@ def _parse_amount(value: str, unit: str):
     return work
 
 
+def _procedure_version(agency: Agency, code: str) -> ProcedureVersion:
+    """The current version of a procedure of the agency's published catalogue (a suspended
+    procedure still has deadlines: dossiers received before the suspension run on)."""
+    found = published_procedure(agency, code.strip())
+    if found is None:
+        raise ValidationError({"procedure": _(
+            "Thủ tục “%(code)s” không có trong danh mục thủ tục hành chính đang công bố của %(agency)s."
+        ) % {"code": code, "agency": agency.name}})
+    return found.current
+
+
 def _name_en(info: DayInfo) -> str:
     if info.name_en or not info.translatable:
         return info.name_en
@@ -243,8 +274,9 @@ def _day_out(info: DayInfo) -> DayOut:
         "day = 8 working hours). The calendar is the agency's (`agency`, else the caller's agency): "
         "national holidays, the government's notices and the agency's own days off and make-up "
         "days. Errors are 422 with a message in the request's language.\n\n"
-        "`procedure=<national code>` will apply that procedure's counting rule once the procedure "
-        "catalogue exists; until then it is answered with 422."
+        "`procedure=<national code>` applies the counting rule of that procedure of the agency's "
+        "published catalogue (the amount stays the caller's: the procedure's legal time limit or "
+        "one step's allotment); an explicit `rule` overrides it."
     ),
 )
 def deadline_api(
@@ -266,22 +298,16 @@ def deadline_api(
     rule: Annotated[str | None, _documented(enum=RULE_CODES)] = Query(
         None, description="A counting rule: a preset (`plain`, `working_days`, `same_day_15h`) or "
         "`<start rule>+<due rule>`. Default `plain`."),
-    # Not in the schema while no procedure can be resolved (every value is answered with 422);
-    # the procedure catalogue documents it with the codes it knows.
-    procedure: str | None = Query(None, include_in_schema=False),
+    procedure: Annotated[str | None, _ProcedureCodes()] = Query(
+        None, description="A national procedure code of the agency's published "
+        "catalogue, e.g. `1.004227`: its counting rule (and time limit) apply."),
 ):
     place = _agency(request, agency)
     calendar = _calendar(place)
     received = _parse_moment(start, calendar.tz)
     work = _parse_amount(amount, unit)
-    if procedure is not None:
-        # The procedure catalogue (a later issue) will look the procedure up and use its rule.
-        raise ValidationError({"procedure": _(
-            "Thủ tục “%(code)s” không có trong danh mục thủ tục hành chính của hệ thống (danh mục "
-            "chưa được nhập), nên chưa xác định được cách tính thời hạn. Hãy bỏ tham số procedure "
-            "hoặc dùng tham số rule."
-        ) % {"code": procedure}})
-    code = "plain" if rule is None else rule
+    version = _procedure_version(place, procedure) if procedure is not None else None
+    code = rule if rule is not None else version.counting_rule if version is not None else "plain"
     counting = parse_rule(code)
     result = deadline(calendar, received, work, rule=counting)
     assert result.due_at is not None  # no pause: always known
@@ -296,6 +322,8 @@ def deadline_api(
             code=code, counting_rule=counting.code, label=str(preset.label) if preset else "",
             sources=list(dict.fromkeys(s for s in (counting.start.source, counting.due.source) if s)),
         ),
+        procedure=ProcedureRefOut(code=version.procedure.national_code, name=version.name,
+                                  version=version.number) if version is not None else None,
         explanation=result.explanation.render(),
         steps=[StepOut(**step) for step in result.explanation.as_dict()],
     )
