@@ -229,7 +229,7 @@ class _Reader:
             else:
                 self.fail((*path, key), _("Phải là chữ."))
                 return ""
-        value = value.strip()
+        value = value.replace("\r\n", "\n").replace("\r", "\n").strip()  # one kind of line break
         if required and not value:
             self.fail((*path, key), _("Không được để trống."))
         elif len(value) > max_length:
@@ -289,7 +289,7 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail((*path, key), _("Phải là danh sách các dòng chữ."))
             return []
-        items = [v.strip() for v in value if v.strip()]
+        items = [" ".join(v.split()) for v in value if v.strip()]  # an item is one line
         for index, item in enumerate(items):
             if len(item) > 500:
                 self.fail((*path, key, index), _("Dài quá %(limit)s ký tự.") % {"limit": 500})
@@ -341,7 +341,8 @@ class _Reader:
             work_amount(number, unit)
         except ValueError:
             self.fail((*path, key), _("%(value)s %(unit)s không phải là một số nguyên phút làm việc "
-                                      "(1 ngày làm việc = 8 giờ).") % {"value": raw, "unit": unit})
+                                      "(1 ngày làm việc = 8 giờ).")
+                      % {"value": raw, "unit": TimeUnit(unit).label})
             return None
         if number != number.quantize(Decimal("0.01")):
             self.fail((*path, key), _("Ghi tối đa hai chữ số thập phân."))
@@ -404,7 +405,8 @@ class _Reader:
                 return None
             return TemplateSpec(filename, TEMPLATE_TYPES[extension], digest, content)
         digest = str(value.get("sha256") or "")
-        existing = FormTemplate.objects.filter(sha256=digest).first() if digest else None
+        same = FormTemplate.objects.filter(sha256=digest)
+        existing = (same.filter(filename=filename).first() or same.first()) if digest else None
         if existing is None:
             self.fail(where, _("Tệp mẫu “%(name)s” chưa có trong hệ thống; hãy nhập kèm nội dung tệp "
                                "(xuất, nhập bằng JSON).") % {"name": filename})
@@ -487,6 +489,9 @@ def _items(reader: _Reader, data: dict, key: str, path: tuple) -> list[dict]:
 def _fee(reader: _Reader, data: dict, path: tuple) -> FeeSpec:
     name = reader.text(data, "name", path, required=True, max_length=300)
     amount = data.get("amount")
+    if amount is None or (isinstance(amount, str) and not amount.strip()):
+        reader.fail((*path, "amount"), _("Không được để trống."))
+        return FeeSpec(name=name, amount=0, note=reader.text(data, "note", path))
     if isinstance(amount, str):
         cleaned = amount.strip().replace(".", "").replace(",", "").replace(" ", "").removesuffix("đồng")
         amount = int(cleaned) if re.fullmatch(r"-?\d+", cleaned) else amount

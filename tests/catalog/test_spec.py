@@ -1,0 +1,79 @@
+"""Checking a procedure's data: the process time with parallel and optional steps, and the
+messages an administrator reads when something is wrong."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from motcua.catalog.spec import CatalogueInvalid, StepSpec, parse_procedure, process_total
+
+
+def _step(value: str, unit: str = "day", group: str = "", optional: bool = False) -> StepSpec:
+    return StepSpec(name="b", kind="appraise", unit=None, role="specialist", allotted_value=Decimal(value),
+                    allotted_unit=unit, optional=optional, parallel_group=group)
+
+
+def test_parallel_steps_count_once_as_the_longest_and_optional_steps_count():
+    steps = [_step("0.5"), _step("3", group="y-kien"), _step("5", group="y-kien"), _step("2", optional=True),
+             _step("4", "hour")]
+    # 0.5 + max(3, 5) + 2 + 0.5 (4 hours) = 8 working days
+    assert process_total(steps).minutes == 8 * 480
+
+
+def test_the_same_group_name_after_another_step_is_a_new_group():
+    steps = [_step("2", group="a"), _step("1"), _step("3", group="a")]
+    assert process_total(steps).minutes == 6 * 480
+
+
+def _data(**overrides) -> dict:
+    data = {"code": "1.004227", "name": "Cấp đổi Giấy chứng nhận", "field": "dat-dai",
+            "result": "Giấy chứng nhận",
+            "time_limit": {"value": "3", "unit": "day"}, "documents": [{"name": "Đơn đề nghị"}],
+            "steps": [{"name": "Tiếp nhận", "kind": "receive", "unit": "mot-cua",
+                       "allotted": {"value": "0.5", "unit": "day"}},
+                      {"name": "Thẩm định", "kind": "appraise", "unit": "vpdk",
+                       "allotted": {"value": "12", "unit": "hour"}}]}
+    return {**data, **overrides}
+
+
+def _problems(demo, **overrides) -> list[str]:
+    with pytest.raises(CatalogueInvalid) as invalid:
+        parse_procedure(_data(**overrides), agency=demo)
+    return [str(p) for p in invalid.value.problems]
+
+
+def test_a_valid_procedure_is_read_with_its_defaults(demo):
+    spec = parse_procedure(_data(), agency=demo)
+    assert spec.counting_rule == "working_days" and spec.level == "province" and spec.online_level == "none"
+    assert spec.documents[0].mandatory and spec.documents[0].originals == 1
+    assert [s.unit.code for s in spec.steps] == ["mot-cua", "vpdk"]
+
+
+def test_a_process_longer_than_the_legal_time_says_by_how_much(demo):
+    problems = _problems(demo, time_limit={"value": "1.5", "unit": "day"})
+    assert problems == [
+        "Bước: Tổng thời gian các bước của quy trình nội bộ là 2 ngày làm việc, vượt thời hạn giải quyết "
+        "1,5 ngày làm việc là 0,5 ngày làm việc. Hãy giảm thời gian của các bước."]
+
+
+def test_every_problem_is_reported_with_its_place(demo):
+    problems = _problems(demo, code="ABC", field="nong-nghiep", fees=[{"name": "Lệ phí", "amount": -1}],
+                         documents=[{"name": "Đơn", "file_types": "pdf, exe"}], level="huyen")
+    assert any(p.startswith("Mã thủ tục: Mã thủ tục “ABC” không đúng dạng") for p in problems)
+    assert any(p.startswith("Lĩnh vực: Không có lĩnh vực “nong-nghiep”") for p in problems)
+    assert "Phí, lệ phí 1 — Mức thu: Mức thu không được là số âm." in problems
+    assert any(p.startswith("Thành phần hồ sơ 1 — Loại tệp: Loại tệp không được chấp nhận: exe")
+               for p in problems)
+    assert any(p.startswith("Cấp thực hiện: “huyen” không hợp lệ") for p in problems)
+
+
+def test_a_step_of_an_unknown_unit_or_an_amount_that_is_not_whole_minutes(demo):
+    steps = [{"name": "Thẩm định", "kind": "appraise", "unit": "khong-co",
+              "allotted": {"value": "1", "unit": "day"}},
+             {"name": "Ký", "kind": "approve", "unit": "bgd", "allotted": {"value": "0.001", "unit": "day"}}]
+    problems = _problems(demo, steps=steps)
+    assert "Bước 1 — Đơn vị: Không có đơn vị có mã “khong-co” trong cơ quan." in problems
+    assert any(p.startswith("Bước 2 — Thời gian: 0.001 ngày làm việc không phải là một số nguyên phút")
+               for p in problems)
