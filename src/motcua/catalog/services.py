@@ -72,6 +72,8 @@ def _template(spec_template) -> FormTemplate | None:
 
 
 def _write_content(version: ProcedureVersion, spec: ProcedureSpec) -> None:
+    if version.pk is not None and not version.is_draft:
+        raise RuntimeError(f"{version} is published: its content never changes")
     for name in ("name", "field", "level", "implementing_agency", "deciding_authority", "receiving_desk",
                  "time_limit_value", "time_limit_unit", "time_limit_note", "counting_rule", "fee_note",
                  "eligibility", "result_kind", "result", "legal_basis", "sequence", "online_level",
@@ -131,6 +133,12 @@ def _locked(procedure: Procedure) -> Procedure:
     return Procedure.objects.select_for_update(of=("self",)).select_related("current").get(pk=procedure.pk)
 
 
+def _lock_catalogue(agency: Agency) -> None:
+    """Serialise the changes that add procedures to an agency's catalogue (two administrators
+    creating the same code at the same instant: the second is told the code exists)."""
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+
+
 def _check_code_free(agency: Agency, code: str) -> None:
     if Procedure.objects.filter(agency=agency, national_code=code).exists():
         raise CatalogueInvalid([Problem(_("Mã thủ tục"), _("Mã thủ tục “%(code)s” đã có trong danh mục.")
@@ -143,6 +151,7 @@ def create_procedure(*, actor: User | None, agency: Agency, data: dict[str, Any]
     """Add a procedure to the catalogue as a draft (version 1), to be published when complete."""
     require_catalogue_editor(actor)
     spec = parse_procedure(data, agency=agency)
+    _lock_catalogue(agency)
     _check_code_free(agency, spec.code)
     procedure = Procedure(agency=agency, national_code=spec.code)
     _apply_status(procedure, spec)
@@ -232,6 +241,7 @@ def copy_procedure(*, actor: User | None, procedure: Procedure, code: str, name:
     data.update(code=code.strip(), name=name.strip(), status=Status.IN_FORCE, status_since=None,
                 status_note="", effective_from=None, decision="")
     spec = parse_procedure(data, agency=procedure.agency)
+    _lock_catalogue(procedure.agency)
     _check_code_free(procedure.agency, spec.code)
     copy = Procedure(agency=procedure.agency, national_code=spec.code)
     copy.save()
@@ -315,6 +325,7 @@ def import_catalogue(*, actor: User | None, agency: Agency, items: Iterable[tupl
     procedure gets a new published version; an unchanged one is left alone. All or nothing."""
     require_catalogue_editor(actor)
     specs = parse_catalogue(items, agency=agency)
+    _lock_catalogue(agency)
     report = ImportReport()
     existing = {p.national_code: p for p in Procedure.objects.select_for_update(of=("self",))
                 .filter(agency=agency, national_code__in=[s.code for s in specs]).select_related("current")}
