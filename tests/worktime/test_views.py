@@ -255,3 +255,26 @@ def test_admin_gives_a_branch_its_own_hours_and_its_calendar_shows_them(demo, lo
 @pytest.mark.parametrize("value", ["²", "9" * 30, "abc", "-1"])
 def test_a_bad_unit_parameter_is_a_404_not_an_error(demo, login, value):
     assert login("admin").get("/lich-lam-viec/", {"don-vi": value}).status_code == 404
+
+
+def test_the_calculator_uses_a_procedure_s_time_limit_and_counting_rule(catalogue, login):
+    # Cấp đổi Giấy chứng nhận: 7 working days from the next working day. Received Friday 13/2/2026
+    # 16:55, Tết runs 14–22/2: day 1 is Monday 23/2, day 7 Tuesday 3/3, due at its close.
+    page = _page(login("motcua").get(reverse("worktime:calculator"), {
+        "received_day": "2026-02-13", "received_time": "16:55", "procedure": "1.012768"}))
+    assert "Hẹn trả: 17:00 thứ Ba, 03/03/2026" in page
+    assert "1.012768 — Cấp đổi Giấy chứng nhận" in page
+    assert "BLDS 2015 Đ147 k2–3" in page
+
+
+def test_a_same_day_procedure_received_after_the_cut_off_is_due_the_next_working_day(catalogue, login):
+    page = _page(login("motcua").get(reverse("worktime:calculator"), {
+        "received_day": "2026-03-02", "received_time": "15:30", "procedure": "1.012781"}))
+    assert "Hẹn trả: 17:00 thứ Ba, 03/03/2026" in page
+
+
+def test_without_a_procedure_the_amount_and_the_rule_are_needed(demo, login):
+    response = login("motcua").get(reverse("worktime:calculator"), {
+        "received_day": "2026-03-02", "received_time": "15:30", "procedure": "", "amount": "", "unit": "day"})
+    assert "deadline" not in response.context
+    assert _page(response).count("Chọn một thủ tục, hoặc nhập mục này.") == 2  # amount and rule

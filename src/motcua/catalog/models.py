@@ -63,7 +63,7 @@ class ResultKind(models.TextChoices):
 
 class TimeUnit(models.TextChoices):
     DAY = "day", _("ngày làm việc")
-    HALF_DAY = "half_day", _("buổi làm việc")
+    HALF_DAY = "half_day", _("nửa ngày làm việc")
     HOUR = "hour", _("giờ làm việc")
 
 

@@ -240,24 +240,42 @@ class OfficeHoursForm(StyledForm):
 
 
 class DeadlineForm(StyledForm):
-    """The deadline calculator: received when, how much time, counted how."""
+    """The deadline calculator: received when, and either a procedure of the catalogue (its legal
+    time limit and counting rule) or an amount of time and a counting rule."""
 
     received_day = forms.DateField(label=gettext_lazy("Ngày tiếp nhận"), widget=DateInput())
     received_time = forms.TimeField(label=gettext_lazy("Giờ tiếp nhận"), widget=TimeInput())
-    amount = forms.CharField(label=gettext_lazy("Thời hạn giải quyết"), max_length=20,
+    procedure = forms.ChoiceField(
+        label=gettext_lazy("Thủ tục hành chính"), required=False,
+        help_text=gettext_lazy("Chọn thủ tục thì dùng thời hạn và cách tính của thủ tục; để trống thì "
+                               "nhập thời hạn và cách tính bên dưới."))
+    amount = forms.CharField(label=gettext_lazy("Thời hạn giải quyết"), max_length=20, required=False,
                              widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    unit = forms.ChoiceField(label=gettext_lazy("Đơn vị tính"), choices=list(UNITS.items()))
+    unit = forms.ChoiceField(label=gettext_lazy("Đơn vị tính"), choices=list(UNITS.items()), required=False)
     rule = forms.ChoiceField(
-        label=gettext_lazy("Cách tính"), widget=forms.RadioSelect,
+        label=gettext_lazy("Cách tính"), widget=forms.RadioSelect, required=False,
         choices=[(code, preset.label) for code, preset in RULE_PRESETS.items()],
     )
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, agency=None, **kwargs):
         now = _now_local()
         kwargs.setdefault("initial", {"received_day": now.date(), "received_time": now.time(),
                                       "amount": "1", "unit": "day", "rule": "plain"})
         super().__init__(data, **kwargs)
+        self.agency = agency
         self.fields["rule"].widget.attrs["class"] = "form-check-input"
+        self.fields["procedure"].choices = [("", _("— Không theo thủ tục —")), *self._procedure_choices()]
+
+    def _procedure_choices(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        if self.agency is None:
+            return []
+        from motcua.catalog.selectors import search_procedures
+
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for procedure in search_procedures(self.agency):
+            groups.setdefault(procedure.field.name, []).append(
+                (procedure.national_code, f"{procedure.national_code} — {procedure.name}"))
+        return list(groups.items())
 
     def clean_received_day(self) -> dt.date:
         day = self.cleaned_data["received_day"]
@@ -269,13 +287,36 @@ class DeadlineForm(StyledForm):
 
     def clean(self):
         data = super().clean()
-        if "amount" in data and "unit" in data:
+        if data.get("procedure"):
+            from motcua.catalog.selectors import published_procedure
+
+            found = published_procedure(self.agency, data["procedure"])
+            if found is None:
+                self.add_error("procedure", _("Thủ tục không còn trong danh mục đang công bố."))
+                return data
+            version = found.current
+            data["work_amount"], data["counting_rule"] = version.time_limit, parse_rule(version.counting_rule)
+            data["version"], preset = version, RULE_PRESETS.get(version.counting_rule)
+            data["rule_label"] = preset.label if preset else version.counting_rule
+            return data
+        for name in ("amount", "unit", "rule"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("Chọn một thủ tục, hoặc nhập mục này."))
+        if data.get("amount") and data.get("unit"):
             try:
                 data["work_amount"] = parse_amount(data["amount"], data["unit"])
             except ValidationError as exc:
                 for field, messages in exc.message_dict.items():
                     self.add_error(field if field in self.fields else None, messages)
+        if data.get("rule"):
+            data["counting_rule"], data["rule_label"] = self.preset.rule, self.preset.label
         return data
+
+    @property
+    def rule_sources(self) -> list[str]:
+        """The legal sources of the counting rule applied."""
+        rule = self.cleaned_data["counting_rule"]
+        return list(dict.fromkeys(s for s in (rule.start.source, rule.due.source) if s))
 
     def received(self, tz) -> dt.datetime:
         data = self.cleaned_data

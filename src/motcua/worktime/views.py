@@ -390,16 +390,18 @@ def calculator(request: HttpRequest) -> HttpResponse:
     agency = _agency(request)
     calendar = selectors.calendar_for(_agency_schedule(agency))
     data = request.GET
-    computes_deadline = "amount" in data
+    computes_deadline = "amount" in data or "procedure" in data
     computes_between = "first_day" in data
-    form = wt_forms.DeadlineForm(data if computes_deadline else None)
+    form = wt_forms.DeadlineForm(data if computes_deadline else None, agency=agency)
     between_form = wt_forms.BetweenForm(data if computes_between else None)
     context: dict[str, object] = {"agency": agency, "form": form, "between_form": between_form,
                                   "presets": wt_forms.RULE_PRESETS.values()}
     if computes_deadline and form.is_valid():
         result = deadline(calendar, form.received(calendar.tz), form.cleaned_data["work_amount"],
-                          rule=form.preset.rule)
-        context.update(deadline=result, due_text=moment_text(result.due_at), preset=form.preset,
+                          rule=form.cleaned_data["counting_rule"])
+        context.update(deadline=result, due_text=moment_text(result.due_at),
+                       rule_label=form.cleaned_data["rule_label"], rule_sources=form.rule_sources,
+                       version=form.cleaned_data.get("version"),
                        received_text=moment_text(result.received_at),
                        start_text=moment_text(result.started_at), amount_text=format_amount(result.amount))
     if computes_between and between_form.is_valid():
