@@ -130,8 +130,8 @@ def test_only_administrators_edit_the_calendar(schedule, staff):
     assert not schedule.days.exists()
 
 
-def test_office_hours_are_validated_and_saturday_morning_counts(schedule, staff,
-                                                               django_capture_on_commit_callbacks):
+def test_saturday_morning_reception_does_not_count_unless_the_agency_works_saturdays(
+        schedule, staff, django_capture_on_commit_callbacks):
     hours = {"monday": "07:30-11:30, 13:00-17:00", "tuesday": "07:30-11:30, 13:00-17:00",
              "wednesday": "07:30-11:30, 13:00-17:00", "thursday": "07:30-11:30, 13:00-17:00",
              "friday": "07:30-11:30, 13:00-17:00", "saturday": "", "sunday": "",
@@ -140,9 +140,18 @@ def test_office_hours_are_validated_and_saturday_morning_counts(schedule, staff,
         update_office_hours(actor=staff("admin"), schedule=schedule,
                             hours={**hours, "monday": "13:00-11:00"})
     deadline = _track(schedule, at(2026, 3, 2, 8, 0))
+    due = deadline.due_at
     with django_capture_on_commit_callbacks(execute=True):
         update_office_hours(actor=staff("admin"), schedule=schedule,
                             hours={**hours, "saturday": "07:30-11:30"})
+    deadline.refresh_from_db()
+    # The desk now receives on Saturday morning, but Saturday is a weekly rest day: no change.
+    assert deadline.due_at == due == at(2026, 3, 9, 8, 0)
+    calendar = calendar_for(agency_schedule(schedule.agency))
+    assert calendar.next_working_moment(at(2026, 3, 7, 8, 0)) == at(2026, 3, 9, 7, 30)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_office_hours(actor=staff("admin"), schedule=schedule,
+                            hours={**hours, "saturday": "07:30-11:30"}, weekend_counts=True)
     deadline.refresh_from_db()
     # Saturday morning (240 min) now counts: the last 30 minutes fall on Saturday 07/03 08:00.
     assert deadline.due_at == at(2026, 3, 7, 8, 0)
@@ -190,7 +199,8 @@ def test_a_unit_with_its_own_hours_keeps_the_agencys_days_off(schedule, staff,
     assert schedule_for_unit(branch) == own
     hours = {field: getattr(own, field) for field in (
         "monday", "tuesday", "wednesday", "thursday", "friday", "sunday", "makeup_hours")}
-    update_office_hours(actor=admin, schedule=own, hours={**hours, "saturday": "07:30-11:30"})
+    update_office_hours(actor=admin, schedule=own, hours={**hours, "saturday": "07:30-11:30"},
+                        weekend_counts=True)
     own.refresh_from_db()
     at_branch = _track(own, at(2026, 3, 2, 8, 0), owner="b")
     at_agency = _track(schedule, at(2026, 3, 2, 8, 0), owner="a")

@@ -136,7 +136,8 @@ def test_admin_edits_office_hours(demo, login):
     }, follow=True)
     assert "Đã lưu giờ làm việc" in _page(response)
     assert agency_schedule(demo).saturday == "07:30-11:30"
-    assert ("thứ Bảy", ["07:30-11:30"]) in response.context["office_hours"]
+    assert ("thứ Bảy", ["07:30-11:30"], False) in response.context["office_hours"]
+    assert "Chỉ tiếp nhận hồ sơ; không tính vào thời hạn giải quyết." in _page(response)
 
 
 def test_invalid_office_hours_show_the_vietnamese_error(demo, login):

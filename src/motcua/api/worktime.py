@@ -113,6 +113,9 @@ class DeadlineOut(Schema):
 
 
 class OfficeHoursOut(Schema):
+    """The hours of each weekday that count toward deadlines (a desk that also receives on
+    Saturday morning shows Saturday empty here unless the agency counts weekend hours)."""
+
     monday: str
     tuesday: str
     wednesday: str

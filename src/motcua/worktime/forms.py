@@ -229,10 +229,14 @@ class OfficeHoursForm(StyledForm):
     makeup_hours = _hours_field("makeup_hours", gettext_lazy(
         "Giờ làm việc của một ngày nghỉ được làm bù (thường là giờ của ngày thường); bắt buộc."))
 
+    weekend_counts = forms.BooleanField(
+        label=capfirst(Schedule._meta.get_field("weekend_counts").verbose_name), required=False,
+        help_text=Schedule._meta.get_field("weekend_counts").help_text)
+
     FIELDS = (*WEEKDAY_FIELDS, "makeup_hours")
 
     def __init__(self, *args, schedule: Schedule, **kwargs):
-        initial = {name: getattr(schedule, name) for name in self.FIELDS}
+        initial = {name: getattr(schedule, name) for name in (*self.FIELDS, "weekend_counts")}
         super().__init__(*args, initial=initial, **kwargs)
 
     def hours(self) -> dict[str, str]:

@@ -48,6 +48,12 @@ class Schedule(models.Model):
     saturday = _hours_field(_("thứ Bảy"), default="")
     sunday = _hours_field(_("Chủ nhật"), default="")
     makeup_hours = _hours_field(_("giờ làm việc ngày làm bù"))
+    weekend_counts = models.BooleanField(
+        _("tính giờ thứ Bảy, Chủ nhật vào thời hạn"), default=False,
+        help_text=_("Thứ Bảy, Chủ nhật là ngày nghỉ hằng tuần (Bộ luật Lao động 2019, Điều 111): giờ tiếp "
+                    "nhận ngày nghỉ không được tính vào thời hạn giải quyết, hồ sơ nhận ngày nghỉ được "
+                    "tính từ ngày làm việc tiếp theo. Chỉ đánh dấu khi cơ quan được giao làm việc cả "
+                    "những ngày này."))
     #: a new random token at every change of the hours or days: the key of the cached calendar
     #: (a token, not a counter, so that a rolled-back change can never be mistaken for another)
     revision = models.CharField(max_length=32, default=new_revision, editable=False)
@@ -64,7 +70,16 @@ class Schedule(models.Model):
         return str(self.unit or self.agency)
 
     def weekly_hours(self) -> dict[int, str]:
+        """The office hours of each weekday (0 = Monday): when the desk receives."""
         return {i: getattr(self, name) for i, name in enumerate(WEEKDAY_FIELDS)}
+
+    def counting_hours(self) -> dict[int, str]:
+        """The hours that count toward deadlines: the office hours, without Saturday's and
+        Sunday's unless the agency works those days (make-up days count in any case)."""
+        hours = self.weekly_hours()
+        if not self.weekend_counts:
+            hours[5] = hours[6] = ""
+        return hours
 
 
 class CalendarDay(models.Model):

@@ -50,7 +50,7 @@ def build_calendar(schedule: Schedule) -> WorkCalendar:
     """A fresh calendar for ``schedule``: the national calendar, its office hours, and the
     agency's own days off and make-up days (a unit's schedule inherits the agency's, and its own
     days win where both name the same day)."""
-    hours = OfficeHours.from_spec(schedule.weekly_hours(), schedule.makeup_hours or None)
+    hours = OfficeHours.from_spec(schedule.counting_hours(), schedule.makeup_hours or None)
     parent = _inherited(schedule)
     days = {d.day: d for d in calendar_days(parent)} if parent else {}
     days.update({d.day: d for d in calendar_days(schedule)})

@@ -32,7 +32,8 @@ from motcua.worktime.selectors import (
     schedule_for_unit,
 )
 
-SCHEDULE_FIELDS = (*WEEKDAY_FIELDS, "makeup_hours")
+SCHEDULE_FIELDS = (*WEEKDAY_FIELDS, "makeup_hours", "weekend_counts")
+HOURS_FIELDS = (*WEEKDAY_FIELDS, "makeup_hours")
 RECOMPUTE_ACTOR = "tính lại thời hạn"
 
 
@@ -80,17 +81,21 @@ def _recompute_after_commit(schedule: Schedule, first: dt.date, last: dt.date, *
 
 
 @transaction.atomic
-def update_office_hours(*, actor: User, schedule: Schedule, hours: dict[str, str]) -> Schedule:
-    """Change the weekly office hours (and the hours of make-up days). Every open deadline of
-    the schedule may move, so all of them are recomputed in the background."""
+def update_office_hours(*, actor: User, schedule: Schedule, hours: dict[str, str],
+                        weekend_counts: bool | None = None) -> Schedule:
+    """Change the weekly office hours (and the hours of make-up days), and whether weekend hours
+    count toward deadlines (unchanged when ``None``). Every open deadline of the schedule may
+    move, so all of them are recomputed in the background."""
     require_role(actor, Role.ADMINISTRATOR)
     schedule = Schedule.objects.select_for_update().select_related("agency").get(pk=schedule.pk)
     before = snapshot(schedule, SCHEDULE_FIELDS)
-    for field in SCHEDULE_FIELDS:
+    for field in HOURS_FIELDS:
         setattr(schedule, field, _check_hours(field, hours.get(field, "")))
+    if weekend_counts is not None:
+        schedule.weekend_counts = weekend_counts
     if not schedule.makeup_hours:
         raise ValidationError({"makeup_hours": _("Ngày làm bù phải có giờ làm việc.")})
-    if not any(getattr(schedule, day) for day in WEEKDAY_FIELDS):
+    if not any(schedule.counting_hours().values()):
         raise ValidationError({"monday": _("Phải có ít nhất một buổi làm việc trong tuần.")})
     OfficeHours.from_spec(schedule.weekly_hours(), schedule.makeup_hours)
     schedule.save()

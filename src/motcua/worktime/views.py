@@ -30,7 +30,7 @@ from motcua.org.selectors import agency_of
 from motcua.ui.pages import add_service_errors, form_page
 from motcua.worktime import DayInfo, WorkCalendar, deadline, selectors, services
 from motcua.worktime import forms as wt_forms
-from motcua.worktime.calendar import format_sessions
+from motcua.worktime.calendar import format_sessions, parse_sessions
 from motcua.worktime.explain import WEEKDAYS, Label, format_amount
 from motcua.worktime.forms import KINDS, ORIGINS
 from motcua.worktime.models import CalendarDay, Schedule
@@ -225,7 +225,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     records = {record.day: record for record in selectors.calendar_days(schedule)
                if record.day.year == year}
-    hours = [(_(WEEKDAYS[i]), _session_texts(calendar.hours.weekly[i])) for i in range(7)]
+    reception, counting = schedule.weekly_hours(), schedule.counting_hours()
+    hours = [(_(WEEKDAYS[i]), _session_texts(parse_sessions(reception[i])), reception[i] == counting[i])
+             for i in range(7)]
     return render(request, "worktime/calendar.html", {
         "agency": agency,
         "year": year,
@@ -314,7 +316,8 @@ def hours_edit(request: HttpRequest) -> HttpResponse:
     form = wt_forms.OfficeHoursForm(request.POST or None, schedule=schedule)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_office_hours(actor=request.user, schedule=schedule, hours=form.hours())
+            services.update_office_hours(actor=request.user, schedule=schedule, hours=form.hours(),
+                                         weekend_counts=form.cleaned_data["weekend_counts"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
