@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.worktime",
     "motcua.catalog",
+    "motcua.portal",
     "motcua.api",
     "motcua.ui",
 ]

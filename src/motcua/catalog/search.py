@@ -9,6 +9,8 @@ colloquial name is "sổ đỏ"). Results rank by how much of the query the name
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
 from motcua.common.text import fold, search_terms
 
@@ -42,16 +44,40 @@ def query_words(query: str | None) -> list[str]:
 def rank(name: str, words: list[str]) -> tuple[int, int]:
     """Higher is better: whole words of the query found in the name, then the longest run of
     query words in the name in the query's order."""
-    name_words = _WORD.findall(fold(name))
-    whole = sum(1 for w in words if w in name_words)
-    longest = run = 0
-    joined = " " + " ".join(name_words) + " "
-    for size in range(len(words), 0, -1):
-        for start in range(len(words) - size + 1):
-            if f" {' '.join(words[start:start + size])} " in joined:
-                run = size
-                break
-        if run:
-            break
-    longest = run
-    return whole, longest
+    return ranker(words)(name)
+
+
+def ranker(words: list[str]) -> Callable[[str], tuple[int, int]]:
+    """:func:`rank` for one query, to call on many names: the query's runs of words are
+    prepared once, and each name is folded once per process (names change only when a version
+    is published, and there are a few thousand at most)."""
+    wanted = tuple(words)
+    runs = [(size, [f" {' '.join(wanted[start:start + size])} " for start in range(len(wanted) - size + 1)])
+            for size in range(len(wanted), 0, -1)]
+
+    def score(name: str) -> tuple[int, int]:
+        name_words, joined = _name_words(name)
+        whole = sum(1 for w in wanted if w in name_words)
+        for size, phrases in runs:
+            if any(phrase in joined for phrase in phrases):
+                return whole, size
+        return whole, 0
+
+    return score
+
+
+@lru_cache(maxsize=20_000)
+def _name_words(name: str) -> tuple[frozenset[str], str]:
+    """The folded words of a name (as a set) and the name folded, between spaces."""
+    words = _WORD.findall(fold(name))
+    return frozenset(words), " " + " ".join(words) + " "
+
+
+def sql_words(words: list[str], limit: int = 16) -> tuple[list[str], list[str]]:
+    """Split a query's words into those for the database to look for and those to check on the
+    rows it returns. A word that begins another word of the query is implied by it (whatever
+    that one starts also starts with it) and is dropped; of the rest, the ``limit`` longest (the
+    most selective) go to the database, so that a very long query stays one small statement."""
+    needed = [w for w in words if not any(o != w and o.startswith(w) for o in words)]
+    needed.sort(key=len, reverse=True)
+    return needed[:limit], needed[limit:]

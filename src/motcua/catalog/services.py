@@ -142,7 +142,7 @@ def _lock_catalogue(agency: Agency) -> None:
 def _check_code_free(agency: Agency, code: str) -> None:
     if Procedure.objects.filter(agency=agency, national_code=code).exists():
         raise CatalogueInvalid([Problem(_("Mã thủ tục"), _("Mã thủ tục “%(code)s” đã có trong danh mục.")
-                                        % {"code": code})])
+                                        % {"code": code}, ("code",))])
 
 
 # -- the editor's verbs ----------------------------------------------------------------------------
@@ -171,7 +171,8 @@ def save_draft(*, actor: User | None, procedure: Procedure, data: dict[str, Any]
     spec = parse_procedure(data, agency=procedure.agency)
     if spec.code != procedure.national_code:
         raise CatalogueInvalid([Problem(_("Mã thủ tục"), _(
-            "Không đổi được mã thủ tục của một thủ tục đã có; hãy sao chép thủ tục thành thủ tục mới."))])
+            "Không đổi được mã thủ tục của một thủ tục đã có; hãy sao chép thủ tục thành thủ tục mới."),
+            ("code",))])
     draft = procedure.versions.drafts().first()
     before = _summary(draft or procedure.current) if (draft or procedure.current) else None
     if draft is None:

@@ -75,10 +75,12 @@ Locate = Callable[[tuple[str | int, ...]], str]
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: where (in words) and what."""
+    """One thing wrong with the input: where (in words), what, and the place as a path of keys
+    and indexes in the procedure's data (for a form to show it next to its field)."""
 
     where: str
     message: str
+    path: tuple[str | int, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
@@ -216,7 +218,7 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def fail(self, path: tuple[str | int, ...], message: str) -> None:
-        self.problems.append(Problem(self.locate(path), message))
+        self.problems.append(Problem(self.locate(path), message, path))
 
     def text(self, data: dict, key: str, path: tuple, *, required: bool = False, max_length: int = 500,
              default: str = "") -> str:
