@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
+
 from motcua.catalog.models import Procedure, Status
+from motcua.catalog.selectors import search_procedures
 from motcua.catalog.spec import process_total
 
 
@@ -39,3 +42,13 @@ def test_application_forms_come_with_a_blank_word_form_to_download(catalogue):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Cần Thơ, ngày" in text
     assert document.template.filename.endswith(".docx")
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("cap doi so do", "Cấp đổi Giấy chứng nhận"),
+    ("dtm", "Thẩm định báo cáo đánh giá tác động môi trường"),
+    ("giay phep khai thac nuoc duoi dat", "Cấp giấy phép khai thác, sử dụng nước dưới đất"),
+])
+def test_what_people_type_finds_the_procedure_first(catalogue, query, first):
+    found = search_procedures(catalogue, q=query)
+    assert found[0].name.startswith(first), [p.name for p in found[:3]]

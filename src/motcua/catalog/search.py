@@ -3,7 +3,8 @@
 Each procedure keeps a folded *search text* (its code, name, field, result, keywords and the
 colloquial names below). A query matches when every folded word of it starts a word of that
 text, in any order: "cap doi so do" finds "Cấp đổi Giấy chứng nhận quyền sử dụng đất…" (whose
-colloquial name is "sổ đỏ"). Results rank by how much of the query the name itself holds.
+colloquial name is "sổ đỏ"). Results rank by how much of the query the name itself (and its
+colloquial names) holds.
 """
 
 from __future__ import annotations
@@ -68,9 +69,13 @@ def ranker(words: list[str]) -> Callable[[str], tuple[int, int]]:
 
 @lru_cache(maxsize=20_000)
 def _name_words(name: str) -> tuple[frozenset[str], str]:
-    """The folded words of a name (as a set) and the name folded, between spaces."""
-    words = _WORD.findall(fold(name))
-    return frozenset(words), " " + " ".join(words) + " "
+    """The folded words of a name and of the colloquial names its phrases have (as a set), and
+    the name folded, between spaces: "dtm" ranks "…đánh giá tác động môi trường" first."""
+    folded = fold(name)
+    words = _WORD.findall(folded)
+    aliases = [w for phrase, names in COLLOQUIAL.items() if phrase in folded for n in names
+               for w in n.split()]
+    return frozenset(words + aliases), " " + " ".join(words) + " "
 
 
 def sql_words(words: list[str], limit: int = 16) -> tuple[list[str], list[str]]:
