@@ -390,3 +390,8 @@ def test_publish_without_a_draft_says_there_is_nothing_to_publish(admin):
                           follow=True)
     assert "không có bản nháp" in _page(response)
     assert _procedure().current.number == 1
+
+
+def test_the_list_leads_administrators_to_import_and_export(demo, login):
+    assert "/danh-muc-thu-tuc/nhap/" in login("admin").get("/danh-muc-thu-tuc/").content.decode()
+    assert "/danh-muc-thu-tuc/nhap/" not in login("chuyenvien").get("/danh-muc-thu-tuc/").content.decode()

@@ -99,3 +99,8 @@ def test_forbidden_page_explains_in_vietnamese(demo, login):
     response = login("motcua").get("/to-chuc/don-vi/them/")
     assert response.status_code == 403
     assert "Chỉ quản trị hệ thống" in response.content.decode()
+
+
+def test_the_login_page_points_citizens_to_the_public_catalogue(db, client):
+    html = client.get(LOGIN).content.decode()
+    assert 'href="/dich-vu-cong/thu-tuc/"' in html
