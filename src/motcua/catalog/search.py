@@ -42,13 +42,14 @@ def query_words(query: str | None) -> list[str]:
     return list(dict.fromkeys(w for term in search_terms(query) for w in _WORD.findall(term)))
 
 
-def rank(name: str, words: list[str]) -> tuple[int, int]:
+def rank(name: str, words: list[str]) -> tuple[int, int, int]:
     """Higher is better: whole words of the query found in the name, then the longest run of
-    query words in the name in the query's order."""
+    query words in the name in the query's order, then how early in the name they begin ("Cấp
+    giấy phép khai thác…" before "Gia hạn, điều chỉnh nội dung giấy phép khai thác…")."""
     return ranker(words)(name)
 
 
-def ranker(words: list[str]) -> Callable[[str], tuple[int, int]]:
+def ranker(words: list[str]) -> Callable[[str], tuple[int, int, int]]:
     """:func:`rank` for one query, to call on many names: the query's runs of words are
     prepared once, and each name is folded once per process (names change only when a version
     is published, and there are a few thousand at most)."""
@@ -56,26 +57,34 @@ def ranker(words: list[str]) -> Callable[[str], tuple[int, int]]:
     runs = [(size, [f" {' '.join(wanted[start:start + size])} " for start in range(len(wanted) - size + 1)])
             for size in range(len(wanted), 0, -1)]
 
-    def score(name: str) -> tuple[int, int]:
+    def score(name: str) -> tuple[int, int, int]:
         name_words, joined = _name_words(name)
         whole = sum(1 for w in wanted if w in name_words)
+        earliest = -min((name_words[w] for w in wanted if w in name_words), default=len(joined))
         for size, phrases in runs:
             if any(phrase in joined for phrase in phrases):
-                return whole, size
-        return whole, 0
+                return whole, size, earliest
+        return whole, 0, earliest
 
     return score
 
 
 @lru_cache(maxsize=20_000)
-def _name_words(name: str) -> tuple[frozenset[str], str]:
-    """The folded words of a name and of the colloquial names its phrases have (as a set), and
-    the name folded, between spaces: "dtm" ranks "…đánh giá tác động môi trường" first."""
-    folded = fold(name)
-    words = _WORD.findall(folded)
-    aliases = [w for phrase, names in COLLOQUIAL.items() if phrase in folded for n in names
-               for w in n.split()]
-    return frozenset(words + aliases), " " + " ".join(words) + " "
+def _name_words(name: str) -> tuple[dict[str, int], str]:
+    """The folded words of a name and of the colloquial names of its phrases, each with the
+    position where it (or its phrase) first appears, and the name folded, between spaces:
+    "dtm" ranks "…đánh giá tác động môi trường" first."""
+    words = _WORD.findall(fold(name))
+    joined = " " + " ".join(words) + " "
+    positions: dict[str, int] = {}
+    for phrase, names in COLLOQUIAL.items():
+        at = joined.find(f" {phrase} ")
+        if at >= 0:
+            for alias in (w for n in names for w in n.split()):
+                positions.setdefault(alias, at)
+    for word in words:
+        positions.setdefault(word, joined.find(f" {word} "))
+    return positions, joined
 
 
 def sql_words(words: list[str], limit: int = 16) -> tuple[list[str], list[str]]:
