@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 from motcua.catalog.demo_forms import blank_form_docx, form_filename, is_application_form
+from motcua.catalog.fields import STANDARD_FIELDS
 from motcua.catalog.models import Procedure
-from motcua.catalog.services import ImportReport, import_catalogue
+from motcua.catalog.services import ImportReport, ensure_fields, import_catalogue
 from motcua.org.models import Agency, User
 
 DEMO_FILE = Path(__file__).with_name("demo_catalogue.json")
@@ -21,6 +22,7 @@ def load_demo_catalogue(agency: Agency) -> ImportReport | None:
     """Import the demo procedures unless the agency already has a catalogue."""
     if Procedure.objects.filter(agency=agency).exists():
         return None
+    ensure_fields(STANDARD_FIELDS)  # made by a migration; gone if a test flushed the tables
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     for procedure in data["procedures"]:
         for document in procedure["documents"]:

@@ -1,25 +1,13 @@
-"""The fields of administrative procedures that a Department of Natural Resources and Environment
-and its neighbours publish (the national database's lĩnh vực names). Administrators add others."""
+"""The standard fields of administrative procedures (``motcua.catalog.fields``)."""
 
 from django.db import migrations
 
-FIELDS = (
-    ("dat-dai", "Đất đai"),
-    ("moi-truong", "Môi trường"),
-    ("tai-nguyen-nuoc", "Tài nguyên nước"),
-    ("khoang-san", "Địa chất và khoáng sản"),
-    ("do-dac-ban-do", "Đo đạc, bản đồ và thông tin địa lý"),
-    ("khi-tuong-thuy-van", "Khí tượng thủy văn"),
-    ("bien-hai-dao", "Biển và hải đảo"),
-    ("bien-doi-khi-hau", "Biến đổi khí hậu"),
-    ("vien-tham", "Viễn thám"),
-    ("xay-dung", "Xây dựng"),
-)
+from motcua.catalog.fields import STANDARD_FIELDS
 
 
 def add_fields(apps, schema_editor):
     Field = apps.get_model("catalog", "Field")
-    for position, (code, name) in enumerate(FIELDS, start=1):
+    for position, (code, name) in enumerate(STANDARD_FIELDS, start=1):
         Field.objects.get_or_create(code=code, defaults={"name": name, "position": position})
 
 
