@@ -269,7 +269,7 @@ def test_duplicate_codes_name_both_lines(full):
 def test_steps_longer_than_the_legal_time_say_by_how_much(full):
     def change(wb):
         ws = wb["Quy trình nội bộ"]
-        ws.cell(_line(ws, RICH, 3), _column(ws, "Thời gian")).value = 20  # 20 half days = 10 days
+        ws.cell(_line(ws, RICH, 3), _column(ws, "Thời gian thực hiện")).value = 20  # 20 half days = 10 days
     wb = openpyxl.load_workbook(io.BytesIO(exchange.export_xlsx(full)))
     line = _line(wb["Thủ tục"], RICH)
     problems = _problems(_edit(exchange.export_xlsx(full), change), full)

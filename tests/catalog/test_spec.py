@@ -75,5 +75,6 @@ def test_a_step_of_an_unknown_unit_or_an_amount_that_is_not_whole_minutes(demo):
              {"name": "Ký", "kind": "approve", "unit": "bgd", "allotted": {"value": "0.001", "unit": "day"}}]
     problems = _problems(demo, steps=steps)
     assert "Bước 1 — Đơn vị: Không có đơn vị có mã “khong-co” trong cơ quan." in problems
-    assert any(p.startswith("Bước 2 — Thời gian: 0.001 ngày làm việc không phải là một số nguyên phút")
+    assert any(p.startswith("Bước 2 — Thời gian thực hiện: 0.001 ngày làm việc không phải là một số "
+                            "nguyên phút")
                for p in problems)

@@ -319,7 +319,7 @@ def _write_guide(ws: Worksheet, agency: Agency, titles: dict[str, str]) -> None:
          % {"legal": labels["legal_basis"], "keywords": labels["keywords"]}),
         (_("Ngày"), _("Ghi dạng ngày/tháng/năm, ví dụ 01/07/2025.")),
         (_("Có/Không"), _("Ghi “Có” hoặc “Không”.")),
-        (_("Thời gian"),
+        (_("Thời gian thực hiện"),
          _("Số ngày, buổi hoặc giờ làm việc, tối đa hai chữ số thập phân, ví dụ 10 hoặc 0,5.")),
         ("", ""),
         (_("Giá trị được phép"), ""),

@@ -237,7 +237,7 @@ class StepForm(StyledForm):
     kind = forms.ChoiceField(label=_("Loại bước"), choices=[("", _("— Chọn —")), *StepKind.choices])
     unit = forms.ChoiceField(label=_("Đơn vị thực hiện"), required=False)
     role = forms.ChoiceField(label=_("Vai trò"), required=False, choices=[("", "—"), *Role.choices])
-    allotted_value = forms.CharField(label=_("Thời gian"), max_length=12)
+    allotted_value = forms.CharField(label=_("Thời gian thực hiện"), max_length=12)
     allotted_unit = forms.ChoiceField(label=_("Đơn vị thời gian"), choices=TimeUnit.choices,
                                       initial=TimeUnit.DAY)
     optional = forms.BooleanField(label=_("Chỉ khi cần"), required=False)

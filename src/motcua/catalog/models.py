@@ -68,7 +68,7 @@ class TimeUnit(models.TextChoices):
 
 
 class StepKind(models.TextChoices):
-    RECEIVE = "receive", _("Tiếp nhận")
+    RECEIVE = "receive", _("Tiếp nhận hồ sơ")
     ASSIGN = "assign", _("Phân công")
     APPRAISE = "appraise", _("Thẩm định, xử lý")
     FIELD_INSPECTION = "field_inspection", _("Kiểm tra thực địa")

@@ -582,7 +582,8 @@ def key_labels() -> dict[str, str]:
         "decision": _("Quyết định công bố"), "steps": _("Bước"), "amount": _("Mức thu"),
         "note": _("Ghi chú"), "originals": _("Số bản chính"), "copies": _("Số bản sao"),
         "mandatory": _("Bắt buộc"), "file_types": _("Loại tệp"), "template": _("Mẫu đơn, tờ khai"),
-        "kind": _("Loại bước"), "unit": _("Đơn vị"), "role": _("Vai trò"), "allotted": _("Thời gian"),
+        "kind": _("Loại bước"), "unit": _("Đơn vị"), "role": _("Vai trò"),
+        "allotted": _("Thời gian thực hiện"),
         "optional": _("Chỉ khi cần"), "parallel_group": _("Nhóm song song"),
         "external_agency": _("Cơ quan phối hợp"), "value": _("Số"),
     }

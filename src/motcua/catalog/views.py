@@ -32,7 +32,7 @@ from motcua.worktime import WorkAmount
 PER_PAGE = 50
 STATUS_VERBS = {  # url name, page title, button
     Status.SUSPENDED: ("suspend", gettext_noop("Tạm ngừng áp dụng thủ tục %(code)s"),
-                       gettext_noop("Tạm ngừng")),
+                       gettext_noop("Tạm ngừng áp dụng")),
     Status.REPEALED: ("repeal", gettext_noop("Bãi bỏ thủ tục %(code)s"), gettext_noop("Bãi bỏ")),
     Status.IN_FORCE: ("reinstate", gettext_noop("Áp dụng lại thủ tục %(code)s"),
                       gettext_noop("Áp dụng lại")),
