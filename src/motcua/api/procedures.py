@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from motcua.api.schemas import ErrorOut
+from motcua.catalog.formatting import time_limit_text
 from motcua.catalog.models import (
     Level,
     OnlineLevel,
@@ -23,10 +24,8 @@ from motcua.catalog.models import (
     ResultKind,
     Status,
     StepKind,
-    work_amount,
 )
 from motcua.catalog.selectors import published_procedure, search_procedures
-from motcua.catalog.spec import describe_amount
 from motcua.org.models import Agency, Role
 from motcua.org.selectors import default_agency
 
@@ -39,7 +38,8 @@ TimeUnitCode = Literal["day", "half_day", "hour"]
 class TimeLimitOut(Schema):
     amount: float = Field(description="In `unit`.")
     unit: TimeUnitCode
-    label: str = Field(description="In words, e.g. “7 ngày làm việc”.")
+    label: str = Field(description="In words, e.g. “7 ngày làm việc”, or “Trong ngày” for a same-day "
+                       "procedure.")
 
 
 class FieldOut(Schema):
@@ -142,7 +142,7 @@ def _agency() -> Agency | None:
 
 
 def _time_limit(value, unit: str) -> TimeLimitOut:
-    return TimeLimitOut(amount=float(value), unit=unit, label=describe_amount(work_amount(value, unit)))
+    return TimeLimitOut(amount=float(value), unit=unit, label=time_limit_text(value, unit))
 
 
 def _public_url(name: str, *args: object) -> str:

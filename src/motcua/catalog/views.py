@@ -22,7 +22,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from motcua.catalog import forms, selectors, services
-from motcua.catalog.models import Procedure, ProcedureVersion, Status, TimeUnit, work_amount
+from motcua.catalog.formatting import money, time_limit_text
+from motcua.catalog.models import Procedure, ProcedureVersion, Status, work_amount
 from motcua.catalog.spec import CatalogueInvalid, describe_amount, process_total
 from motcua.org.models import Agency
 from motcua.org.selectors import agency_of
@@ -62,20 +63,6 @@ def _crumbs(procedure: Procedure | None = None) -> list[tuple[str, str]]:
     return crumbs
 
 
-def format_dong(amount: int) -> str:
-    """100000 → “100.000 đồng”."""
-    return _("%(amount)s đồng") % {"amount": f"{amount:,}".replace(",", ".")}
-
-
-def format_amount(value: Decimal, unit: str) -> str:
-    """An amount as it was entered: “10 ngày làm việc”, “0,5 ngày làm việc”, “4 giờ làm việc”;
-    zero is “trong ngày” (within the day of reception, e.g. the same-day rule)."""
-    if not value:
-        return _("Trong ngày")
-    number = format(value.normalize(), "f").replace(".", ",")
-    return f"{number} {TimeUnit(unit).label}"
-
-
 @dataclass
 class _Step:
     allotted: WorkAmount
@@ -104,14 +91,14 @@ def process_summary(data: dict[str, Any]) -> dict[str, Any] | None:
 def _version_context(version: ProcedureVersion) -> dict[str, Any]:
     """A version with its content, and what the pages show of it."""
     for fee in version.fees.all():
-        fee.display = format_dong(fee.amount)
+        fee.display = money(fee.amount)
     for step in version.steps.all():
-        step.allotted_text = format_amount(step.allotted_value, step.allotted_unit)
+        step.allotted_text = time_limit_text(step.allotted_value, step.allotted_unit)
     steps = list(version.steps.all())
     total = process_total(steps) if steps else None
     return {
         "version": version,
-        "time_limit_text": format_amount(version.time_limit_value, version.time_limit_unit),
+        "time_limit_text": time_limit_text(version.time_limit_value, version.time_limit_unit),
         "process_total": describe_amount(total) if total is not None else "",
         "process_over": total is not None and total.minutes > version.time_limit.minutes,
         "counting_rule_label": forms.RULE_PRESETS[version.counting_rule].label
@@ -151,7 +138,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     shown = selectors.shown_versions(page.object_list)
     drafts = selectors.procedures_with_drafts(agency)
     rows = [{"procedure": p, "version": shown.get(p.pk), "has_draft": p.pk in drafts,
-             "time_limit": format_amount(shown[p.pk].time_limit_value, shown[p.pk].time_limit_unit)
+             "time_limit": time_limit_text(shown[p.pk].time_limit_value, shown[p.pk].time_limit_unit)
              if p.pk in shown else ""} for p in page.object_list]
     context = {"form": form, "page": page, "rows": rows,
                "can_edit": services.can_edit_catalogue(request.user)}
