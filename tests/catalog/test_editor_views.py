@@ -338,7 +338,9 @@ def test_create_a_procedure_as_a_draft_then_publish(admin):
 def test_create_with_a_taken_code_says_so_next_to_the_code(admin):
     values = form_values(admin.get(reverse("catalog:create")))
     values.update({"code": CODE, "name": "Trùng mã", "field": "dat-dai", "time_limit_value": "3",
-                   "result": "x", "documents-0-name": "Đơn"})
+                   "result": "x", "documents-0-name": "Đơn", "steps-0-name": "Tiếp nhận",
+                   "steps-0-kind": "receive", "steps-0-unit": "mot-cua", "steps-0-allotted_value": "0,5",
+                   "steps-0-allotted_unit": "day"})
     procedures = Procedure.objects.count()
     response = admin.post(reverse("catalog:create"), values)
     assert response.status_code == 400

@@ -85,7 +85,7 @@ def full(demo) -> Agency:
     import_catalogue(actor=None, agency=demo, items=[
         (_rich(RICH), None),
         (_rich(OTHER, name="Thủ tục tạm ngừng", status="suspended", status_since="2025-08-01",
-               status_note="Quyết định 9/QĐ", steps=[], fees=[], effective_from=None, post_return=False),
+               status_note="Quyết định 9/QĐ", fees=[], effective_from=None, post_return=False),
          None),
     ])
     return demo
@@ -262,7 +262,9 @@ def test_duplicate_codes_name_both_lines(full):
     assert problems[0] == (f"Trang “Thủ tục”, dòng {second} — Mã thủ tục: Mã thủ tục “{RICH}” lặp lại "
                            f"(đã có ở Trang “Thủ tục”, dòng {first} — Mã thủ tục).")
     # and the rows of the code that is no longer there
-    assert len(problems) == 3 and all(f"Không có thủ tục mã “{OTHER}”" in p for p in problems[1:])
+    other = _rich(OTHER)
+    assert len(problems) == 1 + len(other["documents"]) + len(other["steps"])
+    assert all(f"Không có thủ tục mã “{OTHER}”" in p for p in problems[1:])
     assert Procedure.objects.get(national_code=RICH).current.name != "Đổi tên — không được lưu"
 
 
@@ -407,7 +409,7 @@ def test_upload_failure_lists_every_problem_and_saves_nothing(full, login):
     response = login("admin").post(reverse("catalog_exchange:import"), {
         "file": SimpleUploadedFile("danh-muc.xlsx", _edit(exchange.export_xlsx(full), change))})
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Không có thủ tục nào được nhập." in page and "Mức thu không được là số âm." in page
     assert "Trang “Phí, lệ phí”, dòng" in page
     assert _counts() == before
@@ -471,3 +473,23 @@ def test_import_command_prints_every_problem_and_fails(full, tmp_path):
 def test_import_command_unknown_agency(full, tmp_path):
     with pytest.raises(CommandError, match=r"Không có cơ quan mã “khong-co”\."):
         call_command("import_catalogue", str(tmp_path / "x.json"), "--agency", "khong-co")
+
+
+def test_an_import_waits_for_a_pending_draft_so_that_publishing_it_cannot_undo_the_import(full):
+    from motcua.catalog.services import draft_data, save_draft
+
+    procedure = Procedure.objects.get(national_code=RICH)
+    save_draft(actor=None, procedure=procedure, data=draft_data(procedure))
+    before = _counts()
+    with pytest.raises(CatalogueInvalid) as refused:
+        exchange.import_file(actor=None, agency=full, content=exchange.export_json(full), filename="d.json")
+    assert [str(p) for p in refused.value.problems] == [
+        f"Mã thủ tục: Thủ tục “{RICH}” đang có bản nháp chưa ban hành: hãy ban hành hoặc bỏ bản nháp trước "
+        "khi nhập, để bản nháp không ghi đè nội dung nhập vào."]
+    assert _counts() == before
+
+
+def test_a_json_file_nested_too_deep_is_refused_plainly(full):
+    with pytest.raises(CatalogueInvalid) as refused:
+        exchange.read_json(b"[" * 100_000 + b"]" * 100_000)
+    assert "lồng nhau quá sâu" in str(refused.value.problems[0])

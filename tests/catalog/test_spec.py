@@ -78,3 +78,32 @@ def test_a_step_of_an_unknown_unit_or_an_amount_that_is_not_whole_minutes(demo):
     assert any(p.startswith("Bước 2 — Thời gian thực hiện: 0.001 ngày làm việc không phải là một số "
                             "nguyên phút")
                for p in problems)
+
+
+@pytest.mark.parametrize(("amount", "expected"), [("100.000", 100000), ("100 000 đồng", 100000),
+                                                    ("2500000", 2500000), (0, 0)])
+def test_fees_are_read_with_dots_or_spaces_between_thousands(demo, amount, expected):
+    spec = parse_procedure(_data(fees=[{"name": "Lệ phí", "amount": amount}]), agency=demo)
+    assert spec.fees[0].amount == expected
+
+
+@pytest.mark.parametrize("amount", ["150.000,00", "1,5", "1²", "10.00", "một trăm"])
+def test_a_fee_that_is_not_whole_dong_is_refused_not_guessed(demo, amount):
+    problems = _problems(demo, fees=[{"name": "Lệ phí", "amount": amount}])
+    assert problems == [f"Phí, lệ phí 1 — Mức thu: Mức thu “{amount}” phải là số đồng (số nguyên)."]
+
+
+def test_a_procedure_needs_an_internal_process(demo):
+    assert _problems(demo, steps=[]) == ["Bước: Thủ tục phải có quy trình nội bộ với ít nhất một bước."]
+
+
+def test_a_template_whose_content_is_not_its_type_is_refused(demo):
+    documents = [{"name": "Đơn", "template": {"filename": "don.pdf", "base64": "aGVsbG8="}}]  # "hello"
+    assert _problems(demo, documents=documents) == [
+        "Thành phần hồ sơ 1 — Mẫu đơn, tờ khai: Nội dung tệp “don.pdf” không phải là tệp pdf hợp lệ."]
+
+
+def test_text_with_a_null_character_and_endless_lists_are_refused(demo):
+    problems = _problems(demo, name="Cấp\x00đổi", legal_basis=[f"Văn bản {i}" for i in range(101)])
+    assert "Tên: Có ký tự không hợp lệ (ký tự rỗng)." in problems
+    assert any(p.startswith("Căn cứ pháp lý: Danh sách quá dài: tối đa 100 mục") for p in problems)

@@ -166,7 +166,7 @@ def _summary(procedure: Procedure, version=None) -> dict:
 
 @router.get(
     "",
-    response={200: ProcedurePageOut, 422: ErrorOut},
+    response={200: ProcedurePageOut, 400: ErrorOut, 422: ErrorOut},
     summary="Search the published procedures",
     description="Every word of `q` must begin a word of the procedure's code, name, field, result or "
     "colloquial names; diacritics, case and word order are ignored (`cap doi so do` finds “Cấp đổi Giấy "
@@ -194,7 +194,7 @@ def list_procedures(
 
 @router.get(
     "/{code}",
-    response={200: ProcedureOut, 404: ErrorOut},
+    response={200: ProcedureOut, 400: ErrorOut, 404: ErrorOut},
     summary="One published procedure with its documents, fees and internal process",
 )
 def get_procedure(request, code: str):

@@ -269,7 +269,7 @@ def _day_out(info: DayInfo) -> DayOut:
 # -- operations -------------------------------------------------------------------------------------
 @router.get(
     "/deadline",
-    response={200: DeadlineOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: DeadlineOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
     summary="The due moment of an amount of working time from a start",
     description=(
         "Plain arithmetic without `rule` or `procedure`: a start outside office hours begins at the "
@@ -303,7 +303,7 @@ def deadline_api(
         "`<start rule>+<due rule>`. Default `plain`."),
     procedure: Annotated[str | None, _ProcedureCodes()] = Query(
         None, description="A national procedure code of the agency's published "
-        "catalogue, e.g. `1.004227`: its counting rule (and time limit) apply."),
+        "catalogue, e.g. `1.004227`: its counting rule applies (an explicit `rule` overrides it)."),
 ):
     place = _agency(request, agency)
     calendar = _calendar(place)
@@ -334,7 +334,7 @@ def deadline_api(
 
 @router.get(
     "/calendar",
-    response={200: CalendarOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: CalendarOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
     summary="The days off and make-up working days of a year",
     description=(
         "Every day of the year that differs from the weekly office hours or is named: public "

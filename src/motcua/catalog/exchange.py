@@ -374,6 +374,9 @@ def read_json(content: bytes) -> Items:
     except UnicodeDecodeError:
         raise CatalogueInvalid([Problem("", _("Tệp không phải là tệp JSON (không đọc được dạng UTF-8)."))
                                 ]) from None
+    except RecursionError:
+        raise CatalogueInvalid([Problem("", _("Tệp JSON lồng nhau quá sâu, không phải danh mục thủ tục."))
+                                ]) from None
     except json.JSONDecodeError as error:
         raise CatalogueInvalid([Problem("", _(
             "Tệp không phải là JSON hợp lệ: lỗi ở dòng %(line)s, cột %(col)s.")

@@ -81,7 +81,8 @@ def exchange_page(request: HttpRequest) -> HttpResponse:
             problems = invalid.problems
         else:
             form = UploadForm()
-    return render(request, "catalog/exchange.html", {
+    refused = request.method == "POST" and (bool(problems) or not form.is_valid())
+    return render(request, "catalog/exchange.html", status=400 if refused else 200, context={
         "agency": agency, "form": form, "report": report,
         "report_text": report_text(report) if report else "", "problems": problems,
         "breadcrumbs": [(reverse("catalog:list"), _("Thủ tục hành chính"))],

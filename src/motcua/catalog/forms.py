@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import io
 import re
-import zipfile
 from typing import Any
 
 from django import forms
@@ -26,7 +24,7 @@ from motcua.catalog.models import (
     StepKind,
     TimeUnit,
 )
-from motcua.catalog.spec import TEMPLATE_MAX_BYTES, TEMPLATE_TYPES
+from motcua.catalog.spec import TEMPLATE_MAX_BYTES, TEMPLATE_TYPES, content_matches
 from motcua.org.forms import DateInput, StyledForm
 from motcua.org.models import Agency, Role, Unit, UnitKind
 from motcua.worktime.forms import RULE_PRESETS
@@ -143,22 +141,6 @@ class GeneralForm(StyledForm):
         return initial
 
 
-def _sniff(extension: str, content: bytes) -> bool:
-    """Whether the file's content is what its extension says."""
-    if extension == "pdf":
-        return content.startswith(b"%PDF")
-    if extension in ("doc", "xls"):
-        return content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # OLE2 compound file
-    try:  # docx, xlsx, odt: zip packages
-        with zipfile.ZipFile(io.BytesIO(content)) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, ValueError):
-        return False
-    if extension == "odt":
-        return "mimetype" in names or "content.xml" in names
-    return "[Content_Types].xml" in names
-
-
 class DocumentForm(StyledForm):
     name = forms.CharField(label=_("Tên giấy tờ"), max_length=500)
     originals = forms.IntegerField(label=_("Số bản chính"), min_value=0, max_value=99, initial=1)
@@ -186,7 +168,7 @@ class DocumentForm(StyledForm):
         if upload.size > TEMPLATE_MAX_BYTES:
             raise forms.ValidationError(_("Tệp mẫu lớn quá 5 MB."))
         content = upload.read()
-        if not _sniff(extension, content):
+        if not content_matches(extension, content):
             raise forms.ValidationError(_("Nội dung tệp “%(name)s” không phải là tệp %(ext)s hợp lệ.")
                                         % {"name": filename, "ext": extension})
         return {"filename": filename, "base64": base64.b64encode(content).decode("ascii")}
@@ -213,14 +195,6 @@ class FeeForm(StyledForm):
     name = forms.CharField(label=_("Tên phí, lệ phí"), max_length=300)
     amount = forms.CharField(label=_("Mức thu (đồng)"), max_length=30, help_text=_("Ví dụ 100.000"))
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
-
-    def clean_amount(self) -> int:
-        text = re.sub(r"[\s.,]", "", self.cleaned_data["amount"].strip().removesuffix("đồng"))
-        if text.startswith("-") and text[1:].isdigit():
-            raise forms.ValidationError(_("Mức thu không được là số âm."))
-        if not text.isdigit():
-            raise forms.ValidationError(_("Mức thu phải là số đồng, ví dụ 100.000."))
-        return int(text)
 
     def to_data(self) -> dict[str, Any]:
         d = self.cleaned_data

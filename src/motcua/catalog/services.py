@@ -330,6 +330,13 @@ def import_catalogue(*, actor: User | None, agency: Agency, items: Iterable[tupl
     report = ImportReport()
     existing = {p.national_code: p for p in Procedure.objects.select_for_update(of=("self",))
                 .filter(agency=agency, national_code__in=[s.code for s in specs]).select_related("current")}
+    drafted = ProcedureVersion.objects.drafts().filter(procedure__in=existing.values())
+    pending = sorted(drafted.values_list("procedure__national_code", flat=True))
+    if pending:  # publishing such a draft later would silently undo what the file brings
+        raise CatalogueInvalid([Problem(_("Mã thủ tục"), _(
+            "Thủ tục “%(code)s” đang có bản nháp chưa ban hành: hãy ban hành hoặc bỏ bản nháp trước khi "
+            "nhập, để bản nháp không ghi đè nội dung nhập vào.") % {"code": code}, ("code",))
+            for code in pending])
     for spec in specs:
         procedure = existing.get(spec.code)
         if procedure is None:

@@ -34,7 +34,9 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -69,6 +71,8 @@ TEMPLATE_TYPES = {"pdf": "application/pdf", "doc": "application/msword",
                   "odt": "application/vnd.oasis.opendocument.text"}
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 MAX_AMOUNT = Decimal(1000)
+MAX_LIST_ITEMS = 100
+MAX_LIST_CHARS = 30_000  # a list travels in one Excel cell (at most 32,767 characters)
 
 Locate = Callable[[tuple[str | int, ...]], str]
 
@@ -208,6 +212,23 @@ def process_overrun(spec: ProcedureSpec) -> WorkAmount | None:
     return excess if excess.minutes > 0 else None
 
 
+def content_matches(extension: str, content: bytes) -> bool:
+    """Whether a file's content is what its extension says (a template is served to the public
+    with the type its name gives)."""
+    if extension == "pdf":
+        return content.startswith(b"%PDF")
+    if extension in ("doc", "xls"):
+        return content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # OLE2 compound file
+    try:  # docx, xlsx, odt: zip packages
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, ValueError):
+        return False
+    if extension == "odt":
+        return "mimetype" in names or "content.xml" in names
+    return "[Content_Types].xml" in names
+
+
 # -- parsing -----------------------------------------------------------------------------------
 class _Reader:
     """Reads values out of one procedure's data, collecting problems instead of stopping."""
@@ -232,6 +253,9 @@ class _Reader:
                 self.fail((*path, key), _("Phải là chữ."))
                 return ""
         value = value.replace("\r\n", "\n").replace("\r", "\n").strip()  # one kind of line break
+        if "\x00" in value:
+            self.fail((*path, key), _("Có ký tự không hợp lệ (ký tự rỗng)."))
+            return ""
         if required and not value:
             self.fail((*path, key), _("Không được để trống."))
         elif len(value) > max_length:
@@ -295,6 +319,11 @@ class _Reader:
         for index, item in enumerate(items):
             if len(item) > 500:
                 self.fail((*path, key, index), _("Dài quá %(limit)s ký tự.") % {"limit": 500})
+            elif "\x00" in item:
+                self.fail((*path, key, index), _("Có ký tự không hợp lệ (ký tự rỗng)."))
+        if len(items) > MAX_LIST_ITEMS or sum(len(item) + 1 for item in items) > MAX_LIST_CHARS:
+            self.fail((*path, key), _("Danh sách quá dài: tối đa %(items)s mục và %(chars)s ký tự (để vừa "
+                                      "một ô Excel).") % {"items": MAX_LIST_ITEMS, "chars": MAX_LIST_CHARS})
         return items
 
     def date(self, data: dict, key: str, path: tuple) -> dt.date | None:
@@ -385,6 +414,9 @@ class _Reader:
             return None
         filename = str(value.get("filename") or "").strip()
         extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if len(filename) > 200 or "\x00" in filename:
+            self.fail(where, _("Tên tệp mẫu dài quá 200 ký tự hoặc có ký tự không hợp lệ."))
+            return None
         if extension not in TEMPLATE_TYPES:
             self.fail(where, _("Tệp mẫu “%(name)s” phải là %(types)s.")
                       % {"name": filename, "types": ", ".join(TEMPLATE_TYPES)})
@@ -399,6 +431,10 @@ class _Reader:
                 return None
             if len(content) > TEMPLATE_MAX_BYTES:
                 self.fail(where, _("Tệp mẫu “%(name)s” lớn quá 5 MB.") % {"name": filename})
+                return None
+            if not content_matches(extension, content):
+                self.fail(where, _("Nội dung tệp “%(name)s” không phải là tệp %(ext)s hợp lệ.")
+                          % {"name": filename, "ext": extension})
                 return None
             digest = hashlib.sha256(content).hexdigest()
             if value.get("sha256") and value["sha256"] != digest:
@@ -471,6 +507,8 @@ def parse_procedure(data: Any, *, agency: Agency, locate: Locate | None = None,
                   for i, item in enumerate(_items(reader, data, "steps", path))]
     if not spec.documents and not reader.problems:
         reader.fail((*path, "documents"), _("Thủ tục phải có ít nhất một thành phần hồ sơ."))
+    if not spec.steps and not reader.problems:
+        reader.fail((*path, "steps"), _("Thủ tục phải có quy trình nội bộ với ít nhất một bước."))
     if not reader.problems and spec.steps:
         _check_process(reader, spec, path)
     if reader.problems:
@@ -494,9 +532,10 @@ def _fee(reader: _Reader, data: dict, path: tuple) -> FeeSpec:
     if amount is None or (isinstance(amount, str) and not amount.strip()):
         reader.fail((*path, "amount"), _("Không được để trống."))
         return FeeSpec(name=name, amount=0, note=reader.text(data, "note", path))
-    if isinstance(amount, str):
-        cleaned = amount.strip().replace(".", "").replace(",", "").replace(" ", "").removesuffix("đồng")
-        amount = int(cleaned) if re.fullmatch(r"-?\d+", cleaned) else amount
+    if isinstance(amount, str):  # “100.000”, “100 000”, “100000 đồng”: dots or spaces between thousands
+        cleaned = amount.strip().removesuffix("đồng").strip()
+        if re.fullmatch(r"-?[0-9]{1,3}(?:[. ][0-9]{3})+|-?[0-9]+", cleaned):
+            amount = int(re.sub(r"[. ]", "", cleaned))
     if isinstance(amount, float) and amount.is_integer():
         amount = int(amount)
     if not isinstance(amount, int) or isinstance(amount, bool):
