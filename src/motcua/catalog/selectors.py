@@ -110,12 +110,6 @@ def procedures_with_drafts(agency: Agency) -> set[int]:
                .values_list("procedure_id", flat=True))
 
 
-__all__ = ["FieldCount", "PublicCatalogue", "attach_time_limits", "draft_of",
-           "editor_procedures", "fields_in_use", "procedures_with_drafts", "public_catalogue",
-           "published_procedure", "published_template", "search_procedures",
-           "version_with_content"]
-
-
 # -- the public catalogue (portal) ---------------------------------------------------------------
 @dataclass
 class FieldCount:
