@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.worktime",
     "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.notify",
     "motcua.portal",
     "motcua.api",
     "motcua.ui",
@@ -172,7 +174,20 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served as is: dossier files go through a permission check
+
+# Dossier codes (see motcua.dossiers.codes) and uploads (motcua.common.uploads).
+MOTCUA_DOSSIER_CODE_FORMAT = os.environ.get("MOTCUA_DOSSIER_CODE_FORMAT", "tt01_2018")
+MOTCUA_DOSSIER_CODE_OWNER = os.environ.get("MOTCUA_DOSSIER_CODE_OWNER", "00")
+MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "20"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "motcua@localhost")
+# SMS to applicants: the default gateway only writes the message to the log.
+MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "motcua.notify.sms.LogGateway")
+# Reminders: how long before a due moment officers are reminded (working minutes; 480 = 1 day).
+MOTCUA_REMINDER_LEAD_MINUTES = int(os.environ.get("MOTCUA_REMINDER_LEAD_MINUTES", "480"))
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
