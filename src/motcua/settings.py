@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "motcua.ui.context_processors.navigation",
+                "motcua.notify.context_processors.unread_notifications",
             ],
         },
     },
@@ -180,6 +181,9 @@ MEDIA_URL = "media/"  # never served as is: dossier files go through a permissio
 MOTCUA_DOSSIER_CODE_FORMAT = os.environ.get("MOTCUA_DOSSIER_CODE_FORMAT", "tt01_2018")
 MOTCUA_DOSSIER_CODE_OWNER = os.environ.get("MOTCUA_DOSSIER_CODE_OWNER", "00")
 MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "20"))
+# A JSON body may carry a scan in base64 (a third larger than the file) through the API.
+DATA_UPLOAD_MAX_MEMORY_SIZE = (MOTCUA_UPLOAD_MAX_MB * 4 // 3 + 1) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 30  # the scans of one dossier, one request
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

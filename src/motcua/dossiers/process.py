@@ -9,8 +9,10 @@ from motcua.catalog.models import ProcedureVersion, ProcessStep, StepKind
 
 
 @lru_cache(maxsize=512)
-def _stages(version_id: int) -> tuple[tuple[ProcessStep, ...], ...]:
+def _stages(version_id: int, created_at: object) -> tuple[tuple[ProcessStep, ...], ...]:
     # A published version is frozen, so its stages can be remembered for the process's life.
+    # The key has the version's creation moment too: a number given again to another version
+    # (SQLite reuses the ids of rows rolled back, as every test does) is another version.
     stages: list[list[ProcessStep]] = []
     for step in ProcessStep.objects.filter(version_id=version_id).select_related("unit").order_by("position"):
         if stages and step.parallel_group and stages[-1][-1].parallel_group == step.parallel_group:
@@ -21,7 +23,7 @@ def _stages(version_id: int) -> tuple[tuple[ProcessStep, ...], ...]:
 
 
 def stages(version: ProcedureVersion) -> tuple[tuple[ProcessStep, ...], ...]:
-    return _stages(version.pk)
+    return _stages(version.pk, version.created_at)
 
 
 def stage_index(version: ProcedureVersion, process_step_id: int | None) -> int:

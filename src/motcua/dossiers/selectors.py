@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import StepKind
 from motcua.common.text import fold
@@ -26,8 +27,8 @@ from motcua.dossiers.models import (
     Status,
     StepStatus,
 )
-from motcua.org.access import active_positions, sees_reception, visible_unit_ids
-from motcua.org.models import AGENCY_WIDE_ROLES, User
+from motcua.org.access import active_positions, visible_unit_ids
+from motcua.org.models import AGENCY_WIDE_ROLES, Role, User
 from motcua.worktime.clock import Deadline
 from motcua.worktime.services import evaluate
 
@@ -37,9 +38,12 @@ def visible_dossiers(user: User) -> QuerySet[Dossier]:
     positions = active_positions(user)
     if user.is_superuser and not positions:
         return Dossier.objects.all()
-    agencies = {p.unit.agency_id for p in positions}
+    # The desk and agency-wide roles see their own agency's dossiers (not those of another
+    # agency where the same person holds some other position).
+    agencies = {p.unit.agency_id for p in positions
+                if p.role == Role.DESK_OFFICER or p.role in AGENCY_WIDE_ROLES}
     condition = Q(pk__in=[])
-    if sees_reception(user):
+    if agencies:
         condition |= Q(agency_id__in=agencies)
     units = visible_unit_ids(user)
     if units:
@@ -104,7 +108,8 @@ def queue(user: User, name: str, filters: QueueFilter = QueueFilter(), *,
     elif name != "all":
         raise Http404
     dossiers = _filtered(dossiers, filters)
-    order = ("due_at", "id") if name not in ("receive", "all", "return") else ("-created_at", "-id")
+    # Newest first by key (ids grow with time): no sort of the whole table at province scale.
+    order = ("due_at", "id") if name not in ("receive", "all", "return") else ("-id",)
     if name == "return":
         order = ("resolved_at", "id")
     return dossiers.select_related("procedure", "current_unit").order_by(*order)
@@ -119,10 +124,14 @@ def _filtered(dossiers: QuerySet[Dossier], f: QueueFilter) -> QuerySet[Dossier]:
         dossiers = dossiers.filter(status=f.status)
     if f.channel:
         dossiers = dossiers.filter(channel=f.channel)
+    # The period is the day of receipt; a dossier not yet received (waiting at the desk) counts
+    # from the day it was filed.
     if f.received_from:
-        dossiers = dossiers.filter(created_at__date__gte=f.received_from)
+        dossiers = dossiers.filter(Q(received_at__date__gte=f.received_from)
+                                   | Q(received_at__isnull=True, created_at__date__gte=f.received_from))
     if f.received_to:
-        dossiers = dossiers.filter(created_at__date__lte=f.received_to)
+        dossiers = dossiers.filter(Q(received_at__date__lte=f.received_to)
+                                   | Q(received_at__isnull=True, created_at__date__lte=f.received_to))
     for word in fold(f.q).split()[:8]:
         dossiers = dossiers.filter(search_text__contains=word)
     return dossiers
@@ -135,7 +144,8 @@ def dossier_for(user: User, code_or_id: str | int) -> Dossier:
         "agency", "procedure", "version", "version__field", "receiving_unit", "received_by",
         "current_unit", "deadline__schedule__agency")
     key = str(code_or_id)
-    dossier = rows.filter(code=key).first() if not key.isdigit() else rows.filter(pk=int(key)).first()
+    by_id = key.isascii() and key.isdigit() and len(key) <= 18  # ids fit in a signed 64-bit key
+    dossier = rows.filter(pk=int(key)).first() if by_id else rows.filter(code=key[:40]).first()
     if dossier is None:
         raise Http404
     return dossier
@@ -177,11 +187,15 @@ def available_actions(user: User, dossier: Dossier, active: list[DossierStep] | 
             actions.append(Action.FORWARD)
         if at_decision:
             actions.append(Action.APPROVE)
+        decided = bool(dossier.outcome)  # after approval only the result's own steps go on
         if leads:
-            actions += [Action.ASSIGN, Action.REJECT, Action.APOLOGIZE]
-            if any(process.stage_index(dossier.version, s.process_step_id) > 1 for s in leads):
+            actions += [Action.ASSIGN, Action.APOLOGIZE] + ([] if decided else [Action.REJECT])
+            first_work = 1 if process.stages(dossier.version) and process.is_receive(
+                process.stages(dossier.version)[0]) else 0
+            if not decided and any(
+                    process.stage_index(dossier.version, s.process_step_id) > first_work for s in leads):
                 actions.append(Action.SEND_BACK)
-        if works and dossier.supplements_requested == 0:
+        if works and dossier.supplements_requested == 0 and not decided:
             actions.append(Action.REQUEST_SUPPLEMENT)
         if works or desk:
             actions.append(Action.PAUSE)
@@ -193,7 +207,7 @@ def available_actions(user: User, dossier: Dossier, active: list[DossierStep] | 
         actions.append(Action.ASSIGN)
     if status == Status.READY and desk:
         actions.append(Action.RETURN)
-    if status in OPEN_STATUSES and desk:
+    if status in OPEN_STATUSES and desk and not dossier.outcome:
         actions.append(Action.WITHDRAW)
     if status in (*OPEN_STATUSES, Status.READY) and permissions.is_agency_leader(user, dossier.agency_id):
         actions.append(Action.CANCEL)
@@ -226,12 +240,22 @@ def control_slip(dossier: Dossier) -> list[SlipRow]:
     for e in events_of(dossier):
         opened = [steps[i] for i in e.data.get("opened", []) if i in steps]
         targets = opened or ([None] if e.to_unit_id else [])
+        if not targets and e.step_id and e.action in (Action.FORWARD, Action.APPROVE):
+            targets = [None]  # a parallel step done while others of its group go on
+        receiver = ""
+        if e.action == Action.RETURN:  # the last hand-over: the result to the applicant
+            targets = [None]
+            receiver = dossier.returned_to or _("Người nộp hồ sơ (qua bưu chính %(number)s)") % {
+                "number": dossier.return_tracking}
         for target in targets:
             unit = target.unit if target else e.to_unit
             officer = (target.assignee if target and target.assignee_id else e.to_user)
             rows.append(SlipRow(
-                at=e.at, giver=e.actor_name, giver_unit=e.from_unit.name if e.from_unit_id else "",
-                receiver_unit=unit.name if unit else "", receiver=officer.display_name() if officer else "",
+                at=e.at, giver=e.actor_name,
+                giver_unit=(e.from_unit.name if e.from_unit_id
+                            else dossier.receiving_unit.name if e.action == Action.RETURN else ""),
+                receiver_unit=unit.name if unit else "",
+                receiver=officer.display_name() if officer else receiver,
                 step=e.step.name if e.step_id else "", step_due=e.step.due_at if e.step_id else None,
                 step_done=e.step.finished_at if e.step_id else None,
                 timeliness=e.step.timeliness if e.step_id else "", note=e.note,

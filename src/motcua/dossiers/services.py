@@ -6,20 +6,23 @@ audit record together. Keyword-only; ``at`` exists for imports and tests, never 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Procedure, StepKind
 from motcua.common.text import fold
 from motcua.common.uploads import CheckedFile
 from motcua.dossiers import codes, permissions, process
 from motcua.dossiers.filing import ApplicantData, Filing, check_filing, check_procedure, raise_problems
 from motcua.dossiers.models import (
     OPEN_STATUSES,
+    PAUSED_STATUSES,
     Action,
     Applicant,
     Dossier,
@@ -51,13 +54,14 @@ from motcua.dossiers.workflow import (
 from motcua.org.access import active_positions
 from motcua.org.models import Role, Unit, User
 from motcua.worktime.clock import ClockEvent
+from motcua.worktime.models import TrackedDeadline
 from motcua.worktime.selectors import schedule_for_unit
 from motcua.worktime.services import mark_met, track_deadline
 
 __all__ = [
     "ActionRefused", "accept_dossier", "apologize", "approve", "assign_step", "attach_files",
-    "cancel_dossier", "forward", "pause", "receive_supplement", "refuse_dossier", "reject",
-    "request_completion", "request_supplement", "resume", "return_result", "send_back",
+    "cancel_dossier", "forward", "pause", "receive_supplement", "refresh_due_moments", "refuse_dossier",
+    "reject", "request_completion", "request_supplement", "resume", "return_result", "send_back",
     "withdraw",
 ]
 
@@ -73,12 +77,13 @@ def _state(condition: bool, message: str) -> None:
         raise ActionRefused(message)
 
 
-def _note(text: str | None, *, required: str | None = None, limit: int = 4000) -> str:
+def _note(text: str | None, *, required: str | None = None, limit: int = 4000, field: str = "note") -> str:
+    """A free text cleaned; a problem is reported against ``field`` (the parameter's name)."""
     text = (text or "").replace("\x00", "").strip()
     if required and not text:
-        raise ValidationError({"note": required})
+        raise ValidationError({field: required})
     if len(text) > limit:
-        raise ValidationError({"note": _("Nội dung dài quá %(n)s ký tự.") % {"n": limit}})
+        raise ValidationError({field: _("Nội dung dài quá %(n)s ký tự.") % {"n": limit}})
     return text
 
 
@@ -105,8 +110,9 @@ def _search_text(dossier: Dossier) -> str:
                           dossier.applicant_phone, dossier.procedure.national_code]))[:600]
 
 
-def _pick_step(work: Work, step_id: int | None, allowed, *, what: str) -> DossierStep:
-    """The active step the actor acts on: the one named, else the only one they may act on."""
+def _pick_step(work: Work, step_id: int | None, allowed, *, what: str, prefer=None) -> DossierStep:
+    """The active step the actor acts on: the one named, else the first they may act on (the
+    first that ``prefer`` likes, if any does)."""
     steps = active_steps(work.dossier)
     if step_id is not None:
         step = next((s for s in steps if s.pk == step_id), None)
@@ -116,7 +122,7 @@ def _pick_step(work: Work, step_id: int | None, allowed, *, what: str) -> Dossie
         return step
     mine = [s for s in steps if allowed(work.actor, s)]
     _require(bool(mine), _("Anh/chị không được %(what)s ở bước hiện tại của hồ sơ.") % {"what": what})
-    return mine[0]
+    return next((s for s in mine if prefer(s)), mine[0]) if prefer else mine[0]
 
 
 # -- reception ---------------------------------------------------------------------------------
@@ -161,7 +167,9 @@ def _store_files(work: Work, files: Sequence[CheckedFile], kind: str) -> list[Do
         item = DossierFile(dossier=work.dossier, kind=kind, filename=checked.name,
                            content_type=checked.content_type, size=len(checked.content),
                            sha256=checked.sha256, uploaded_by=work.actor)
-        item.file.save(checked.name, ContentFile(checked.content), save=False)
+        # Stored under a generated name (the applicant's name is kept in ``filename``): any name,
+        # however long or odd, fits the file system.
+        item.file.save(f"{uuid.uuid4().hex}.{checked.extension}", ContentFile(checked.content), save=False)
         item.save()
         stored.append(item)
     return stored
@@ -261,7 +269,8 @@ def request_completion(*, actor: User, filing: Filing, missing: Sequence[str], n
 def refuse_dossier(*, actor: User, filing: Filing, reason: str, dossier: Dossier | None = None,
                    expected_version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """Refuse to receive (form 03), with the legal reason."""
-    reason = _note(reason, required=_("Hãy ghi rõ lý do từ chối tiếp nhận (căn cứ pháp lý)."))
+    reason = _note(reason, required=_("Hãy ghi rõ lý do từ chối tiếp nhận (căn cứ pháp lý)."),
+                   field="reason")
     work = _open_filing(actor, filing, dossier, complete=False, expected_version=expected_version, at=at)
     from_status = work.dossier.status if dossier is not None else ""
     work.dossier.status = Status.REFUSED
@@ -278,6 +287,13 @@ def _require_processing(work: Work) -> None:
         "status": _status_label(work.dossier.status)})
 
 
+def _require_undecided(work: Work) -> None:
+    """After the decision (approval) only the remaining steps of the result go on: the decision
+    cannot be reversed, asked to be supplemented or withdrawn."""
+    _state(not work.dossier.outcome, _(
+        "Hồ sơ đã có quyết định giải quyết; không thể thay đổi, yêu cầu bổ sung hoặc dừng giải quyết."))
+
+
 def _stage_of(work: Work, step: DossierStep) -> int:
     return process.stage_index(work.dossier.version, step.process_step_id)
 
@@ -290,9 +306,11 @@ def forward(*, actor: User, dossier: Dossier, step: int | None = None, note: str
     process-control slip). A step of a parallel group waits for the others of its group."""
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _require_processing(work)
-    current = _pick_step(work, step, permissions.works_on_step, what=_("chuyển hồ sơ"))
+    decision = process.approval_index(work.dossier.version)
+    current = _pick_step(work, step, permissions.works_on_step, what=_("chuyển hồ sơ"),
+                         prefer=lambda s: _stage_of(work, s) != decision)
     index = _stage_of(work, current)
-    _state(index != process.approval_index(work.dossier.version) or index < 0, _(
+    _state(index != decision or index < 0, _(
         "Bước “%(step)s” kết thúc bằng quyết định: hãy phê duyệt hoặc không giải quyết.") % {
         "step": current.name})
     close_step(work, current, note=_note(note))
@@ -314,9 +332,11 @@ def approve(*, actor: User, dossier: Dossier, step: int | None = None, note: str
     """The decision: the leader approves at the decision step and the result goes on."""
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _require_processing(work)
-    current = _pick_step(work, step, permissions.works_on_step, what=_("phê duyệt"))
+    decision = process.approval_index(work.dossier.version)
+    current = _pick_step(work, step, permissions.works_on_step, what=_("phê duyệt"),
+                         prefer=lambda s: _stage_of(work, s) == decision)
     index = _stage_of(work, current)
-    _state(index == process.approval_index(work.dossier.version), _(
+    _state(index == decision and index >= 0, _(
         "Chưa đến bước phê duyệt: hồ sơ đang ở bước “%(step)s”.") % {"step": current.name})
     close_step(work, current, note=_note(note))
     work.dossier.outcome = Outcome.GRANTED
@@ -334,9 +354,10 @@ def reject(*, actor: User, dossier: Dossier, reason: str, step: int | None = Non
            version: int | None = None, at: dt.datetime | None = None) -> Dossier:
     """The dossier does not qualify: a leader answers in writing with the reasons, and the
     answer goes to the desk to be returned."""
-    reason = _note(reason, required=_("Hãy ghi rõ lý do không giải quyết."))
+    reason = _note(reason, required=_("Hãy ghi rõ lý do không giải quyết."), field="reason")
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _require_processing(work)
+    _require_undecided(work)
     current = _pick_step(work, step, permissions.leads_step, what=_("quyết định không giải quyết"))
     closed = close_all(work, StepStatus.DONE)
     work.dossier.outcome, work.dossier.outcome_note = Outcome.REJECTED, reason
@@ -354,10 +375,12 @@ def send_back(*, actor: User, dossier: Dossier, note: str, step: int | None = No
     note = _note(note, required=_("Hãy ghi rõ lý do trả lại."))
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _require_processing(work)
+    _require_undecided(work)
     current = _pick_step(work, step, permissions.leads_step, what=_("trả lại hồ sơ"))
     index = _stage_of(work, current)
-    finished = work.dossier.steps.filter(status=StepStatus.DONE).select_related("process_step", "unit")
-    done = [s for s in finished if s.process_step_id and 0 < _stage_of(work, s) < index]
+    finished = (work.dossier.steps.filter(status=StepStatus.DONE).exclude(kind=StepKind.RECEIVE)
+                .select_related("process_step", "unit", "assignee"))
+    done = [s for s in finished if s.process_step_id and 0 <= _stage_of(work, s) < index]
     _state(bool(done), _("Không có bước xử lý nào trước bước này để trả lại. Nếu hồ sơ cần bổ "
                          "sung, hãy yêu cầu bổ sung hồ sơ."))
     previous = max(_stage_of(work, s) for s in done)
@@ -380,6 +403,7 @@ def assign_step(*, actor: User, dossier: Dossier, assignee: User | None = None, 
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _state(work.dossier.status in OPEN_STATUSES, _("Hồ sơ không còn đang giải quyết."))
     current = _pick_step(work, step, permissions.leads_step, what=_("phân công"))
+    previous_unit = current.unit
     if unit is not None and unit.pk != current.unit_id:
         _state(unit.agency_id == work.dossier.agency_id and unit.is_active(),
                _("Đơn vị được giao không thuộc cơ quan hoặc đã ngừng hoạt động."))
@@ -393,13 +417,16 @@ def assign_step(*, actor: User, dossier: Dossier, assignee: User | None = None, 
                    for p in active_positions(assignee)),
                _("%(name)s không công tác tại %(unit)s.") % {"name": assignee.display_name(),
                                                              "unit": current.unit.name})
+        _state(permissions.works_on_step(assignee, current), _(
+            "Bước “%(step)s” dành cho lãnh đạo; %(name)s không thể thực hiện.") % {
+            "step": current.name, "name": assignee.display_name()})
         current.assignee = assignee
     if unit is None and assignee is None:
         raise ValidationError({"assignee": _("Hãy chọn cán bộ hoặc đơn vị được giao.")})
     current.save(update_fields=["unit", "assignee"])
     work.dossier.current_unit = active_steps(work.dossier)[0].unit
-    event(work, Action.ASSIGN, from_status=work.dossier.status, step=current, to_unit=current.unit,
-          to_user=current.assignee, note=_note(note))
+    event(work, Action.ASSIGN, from_status=work.dossier.status, step=current, from_unit=previous_unit,
+          to_unit=current.unit, to_user=current.assignee, note=_note(note))
     return finish(work, Action.ASSIGN)
 
 
@@ -414,8 +441,12 @@ def request_supplement(*, actor: User, dossier: Dossier, items: Sequence[str], n
     items = [" ".join(i.split()) for i in items if i and i.strip()]
     if not items:
         raise ValidationError({"items": _("Hãy ghi rõ từng giấy tờ, nội dung cần bổ sung.")})
+    if any(len(i) > 500 for i in items) or len(items) > 50:
+        raise ValidationError({"items": _(
+            "Danh sách cần bổ sung quá dài (tối đa 50 mục, mỗi mục 500 ký tự).")})
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _require_processing(work)
+    _require_undecided(work)
     current = _pick_step(work, step, permissions.works_on_step, what=_("yêu cầu bổ sung"))
     _state(work.dossier.supplements_requested == 0, _(
         "Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ được yêu cầu bổ sung một lần."))
@@ -443,6 +474,12 @@ def receive_supplement(*, actor: User, dossier: Dossier, documents: Sequence[int
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _state(work.dossier.status == Status.AWAITING_SUPPLEMENT, _("Hồ sơ không ở trạng thái chờ bổ sung."))
     _require_desk(actor, work.dossier)
+    known = set(work.dossier.version.documents.values_list("pk", flat=True))
+    unknown = sorted(set(documents) - known)
+    if unknown:
+        raise ValidationError({"documents": _(
+            "Giấy tờ mã %(ids)s không thuộc thành phần hồ sơ của thủ tục này.") % {
+            "ids": ", ".join(str(i) for i in unknown)}})
     _resume(work, _("đã nhận hồ sơ bổ sung"))
     _record_documents(work.dossier, documents, at_supplement=True)
     _store_files(work, files, FileKind.SUPPLEMENT)
@@ -462,7 +499,8 @@ def _desk_or_worker(actor: User, dossier: Dossier) -> bool:
 def pause(*, actor: User, dossier: Dossier, reason: str, version: int | None = None,
           at: dt.datetime | None = None) -> Dossier:
     """Stop the clock while the applicant fulfils financial obligations (fees, land levy)."""
-    reason = _note(reason, required=_("Hãy ghi rõ nghĩa vụ tài chính người nộp phải thực hiện."))
+    reason = _note(reason, required=_("Hãy ghi rõ nghĩa vụ tài chính người nộp phải thực hiện."),
+                   field="reason")
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _require_processing(work)
     _require(_desk_or_worker(actor, work.dossier),
@@ -494,13 +532,18 @@ def apologize(*, actor: User, dossier: Dossier, new_due_at: dt.datetime, reason:
     """The unit that cannot meet the time limit apologises in writing (form 04) with a new
     appointment. The applicant gets the new date; the dossier stays counted as late against the
     original one."""
-    reason = _note(reason, required=_("Hãy ghi rõ lý do chậm giải quyết."))
+    reason = _note(reason, required=_("Hãy ghi rõ lý do chậm giải quyết."), field="reason")
     work = begin(dossier.pk, actor, expected_version=version, at=at)
+    _state(work.dossier.status not in PAUSED_STATUSES, _(
+        "Hồ sơ đang tạm dừng tính thời gian (%(status)s): hạn giải quyết chỉ xác định lại khi tiếp tục "
+        "giải quyết, nên chưa thể hẹn lại ngày trả.") % {"status": _status_label(work.dossier.status)})
     _require_processing(work)
     current = _pick_step(work, None, permissions.leads_step, what=_("ký văn bản xin lỗi, hẹn lại"))
     due = work.dossier.due_at
     if new_due_at.tzinfo is None:
         raise ValidationError({"new_due_at": _("Thời điểm hẹn mới phải có múi giờ.")})
+    if new_due_at > work.now + dt.timedelta(days=366):
+        raise ValidationError({"new_due_at": _("Ngày hẹn mới không được quá một năm kể từ hôm nay.")})
     if new_due_at <= max(due, work.now):
         raise ValidationError({"new_due_at": _(
             "Ngày hẹn mới phải sau hạn hiện tại (%(due)s) và sau thời điểm này.") % {
@@ -547,11 +590,15 @@ def return_result(*, actor: User, dossier: Dossier, method: str, received_by: st
 
 
 def _close(work: Work, status: str) -> list[int]:
+    """Stop a dossier for good (withdrawn, cancelled): its open steps are closed and its clock
+    is closed too, so that no calendar change moves it again and it is never counted overdue."""
     closed = close_all(work, StepStatus.CLOSED)
     d = work.dossier
     if d.deadline_id is not None and d.deadline.met_at is None:
         mark_met(deadline=d.deadline, at=work.now)
     d.status, d.closed_at, d.current_unit, d.paused_at = status, work.now, None, None
+    if status == Status.CANCELLED:
+        d.timeliness = ""  # accepted in error: never counted early, on time or late
     return closed
 
 
@@ -563,10 +610,12 @@ def withdraw(*, actor: User, dossier: Dossier, reason: str = "", version: int | 
     _state(work.dossier.status in OPEN_STATUSES, _(
         "Chỉ dừng giải quyết được khi hồ sơ chưa có kết quả (hồ sơ đang ở trạng thái “%(status)s”).") % {
         "status": _status_label(work.dossier.status)})
+    _require_undecided(work)
     _require_desk(actor, work.dossier)
     from_status = work.dossier.status
     closed = _close(work, Status.WITHDRAWN)
-    event(work, Action.WITHDRAW, from_status=from_status, note=_note(reason), data={"closed": closed})
+    event(work, Action.WITHDRAW, from_status=from_status, note=_note(reason, field="reason"),
+          data={"closed": closed})
     return finish(work, Action.WITHDRAW)
 
 
@@ -574,7 +623,7 @@ def withdraw(*, actor: User, dossier: Dossier, reason: str = "", version: int | 
 def cancel_dossier(*, actor: User, dossier: Dossier, reason: str, version: int | None = None,
                    at: dt.datetime | None = None) -> Dossier:
     """An agency leader cancels a dossier accepted in error. Its code is never given again."""
-    reason = _note(reason, required=_("Hãy ghi rõ lý do hủy hồ sơ."))
+    reason = _note(reason, required=_("Hãy ghi rõ lý do hủy hồ sơ."), field="reason")
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _state(work.dossier.status in (*OPEN_STATUSES, Status.READY), _(
         "Không thể hủy hồ sơ ở trạng thái “%(status)s”.") % {"status": _status_label(work.dossier.status)})
@@ -607,6 +656,25 @@ def _tell_applicant(work: Work) -> None:
 
     dossier_id, seq = work.dossier.pk, work.dossier.last_seq
     transaction.on_commit(lambda: notify_applicant.enqueue(dossier_id, seq))
+
+
+def refresh_due_moments(*, schedule_id: int | None = None) -> int:
+    """Copy the due moments of the open dossiers' clocks into the dossiers (the work queues read
+    the copy) where a calendar change moved them: the worktime recomputation
+    (:func:`motcua.worktime.services.recompute_open_deadlines`) updates the tracked deadlines
+    only. Returns how many dossiers changed."""
+    clocks = TrackedDeadline.objects.filter(pk=OuterRef("deadline_id"))
+    stale = Dossier.objects.filter(status__in=OPEN_STATUSES, deadline__isnull=False).filter(
+        ~Q(due_at=F("deadline__due_at")) | ~Q(original_due_at=F("deadline__original_due_at"))
+        | Q(due_at__isnull=True, deadline__due_at__isnull=False)
+        | Q(due_at__isnull=False, deadline__due_at__isnull=True))
+    if schedule_id is not None:
+        stale = stale.filter(deadline__schedule_id=schedule_id)
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    return Dossier.objects.filter(pk__in=ids).update(
+        due_at=Subquery(clocks.values("due_at")), original_due_at=Subquery(clocks.values("original_due_at")))
 
 
 def procedure_for(agency_id: int, code: str) -> Procedure | None:

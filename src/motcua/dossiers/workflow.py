@@ -25,6 +25,7 @@ from motcua.dossiers.models import (
     StepStatus,
 )
 from motcua.dossiers.timeliness import classify
+from motcua.notify.services import tell_staff_later
 from motcua.org.models import Unit, User
 from motcua.worktime.amount import WorkAmount
 from motcua.worktime.calendar import WorkCalendar
@@ -65,9 +66,29 @@ class Work:
         return self.calendar.tz
 
 
+#: The dossier's fields an event records when the action changed them (under the same names in
+#: ``DossierEvent.data``), so that :func:`motcua.dossiers.history.replay` can rebuild them.
+TRACKED_FIELDS = ("due_at", "original_due_at", "current_unit", "outcome", "timeliness")
+
+
 def _snapshot(dossier: Dossier) -> dict:
     return {"status": dossier.status, "code": dossier.code, "due_at": dossier.due_at,
-            "current_unit": dossier.current_unit_id}
+            "original_due_at": dossier.original_due_at, "current_unit": dossier.current_unit_id,
+            "outcome": dossier.outcome, "timeliness": dossier.timeliness}
+
+
+def _as_json(value):
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+_UNSET = {"outcome": "", "timeliness": ""}
+
+
+def _changes(work: Work) -> dict:
+    """The tracked fields the action changed (those that are set, for a new dossier)."""
+    now = _snapshot(work.dossier)
+    return {name: _as_json(now[name]) for name in TRACKED_FIELDS
+            if now[name] != work.before.get(name, _UNSET.get(name))}
 
 
 def calendar_of(dossier: Dossier) -> WorkCalendar:
@@ -106,14 +127,17 @@ def start(dossier: Dossier, actor: User, *, at: dt.datetime | None = None) -> Wo
 
 def event(work: Work, action: str, *, from_status: str, step: DossierStep | None = None,
           to_unit: Unit | None = None, to_user: User | None = None, note: str = "",
-          data: dict | None = None) -> DossierEvent:
+          data: dict | None = None, from_unit: Unit | None = None) -> DossierEvent:
+    """Write the action's event: call it after every change the action makes to the dossier
+    (the event records the changed :data:`TRACKED_FIELDS`). ``from_unit`` defaults to the
+    unit of ``step``."""
     dossier = work.dossier
     dossier.last_seq += 1
     return DossierEvent.objects.create(
         dossier=dossier, seq=dossier.last_seq, at=work.now, action=action, actor=work.actor,
         actor_name=work.actor.display_name(), from_status=from_status, to_status=dossier.status,
-        step=step, from_unit=step.unit if step else None, to_unit=to_unit, to_user=to_user,
-        note=note, data=data or {},
+        step=step, from_unit=from_unit or (step.unit if step else None), to_unit=to_unit,
+        to_user=to_user, note=note, data={**(data or {}), **_changes(work)},
     )
 
 
@@ -122,6 +146,7 @@ def finish(work: Work, action: str, **extra) -> Dossier:
     work.dossier.save()
     record(actor=work.actor, action=f"dossier.{action}", obj=work.dossier, before=work.before or None,
            after={**_snapshot(work.dossier), **extra})
+    tell_staff_later(work.dossier, action)
     return work.dossier
 
 
@@ -133,14 +158,18 @@ def active_steps(dossier: Dossier) -> list[DossierStep]:
 def open_step(work: Work, template: ProcessStep | None, *, unit: Unit, name: str = "", kind: str = "",
               allotted: WorkAmount | None = None, assignee: User | None = None) -> DossierStep:
     allotted = allotted if allotted is not None else (template.allotted if template else WorkAmount.mins(0))
+    due = work.calendar.add(work.now, allotted)
+    if allotted.minutes == 0 and work.dossier.due_at is not None:
+        # A step given no time of its own (a same-day procedure: "0 ngày") is due with the
+        # dossier, not at the moment it starts.
+        due = max(due, work.dossier.due_at)
     return DossierStep.objects.create(
         dossier=work.dossier, process_step=template, position=template.position if template else 0,
         name=template.name if template else name, kind=template.kind if template else kind, unit=unit,
         role=template.role if template else "",
         external_agency=template.external_agency if template else "",
         parallel_group=template.parallel_group if template else "",
-        allotted_minutes=allotted.minutes, started_at=work.now,
-        due_at=work.calendar.add(work.now, allotted), assignee=assignee,
+        allotted_minutes=allotted.minutes, started_at=work.now, due_at=due, assignee=assignee,
     )
 
 

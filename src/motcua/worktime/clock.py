@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Literal
 
@@ -166,10 +166,7 @@ class Deadline:
         due = self.original_due_at if against_original else self.due_at
         if due is None:
             raise ValueError("the deadline is paused: no due moment to compare with")
-        if done_at > due:
-            return "late"
-        local = done_at.astimezone(due.tzinfo)
-        return "on_time" if local.date() == due.date() else "early"
+        return classify(done_at, due, due.tzinfo)
 
     def as_dict(self) -> dict[str, object]:
         def iso(moment: datetime | None) -> str | None:
@@ -195,6 +192,25 @@ class Deadline:
             "clock_rule": self.clock_rule,
             "explanation": self.explanation.as_dict(),
         }
+
+
+def due_day(due: datetime, tz: tzinfo) -> date:
+    """The day a due moment belongs to: 24:00 (the next day's 00:00) ends the day before."""
+    local = due.astimezone(tz)
+    if local.time() == time(0):
+        return (local - timedelta(days=1)).date()
+    return local.date()
+
+
+def classify(done: datetime, due: datetime, tz: tzinfo) -> Timeliness:
+    """Work finished at ``done`` against ``due`` (compared in ``tz``): ``late`` after the due
+    moment, ``on_time`` on the due day and not after it, ``early`` on an earlier day. The one
+    definition of ``docs/definitions.md``, used by the dossiers, their steps and every report."""
+    if done > due:
+        return "late"
+    if done.astimezone(tz).date() < due_day(due, tz):
+        return "early"
+    return "on_time"
 
 
 def compute_deadline(
@@ -224,6 +240,7 @@ def compute_deadline(
     paused = 0  # working minutes not counted (completed pauses, pause_resume)
     extra = 0  # working minutes added by extensions
     explicit_due: datetime | None = None
+    paused_since_explicit = 0  # working minutes paused after an explicit new due moment
     pause_at: datetime | None = None
     pause_reason = ""
 
@@ -242,12 +259,15 @@ def compute_deadline(
             if clock.code == PAUSE_RESUME.code:
                 length = max(0, calendar.position(at) - max(calendar.position(pause_at), start_pos))
                 paused += length
+                if explicit_due is not None:  # a new appointment moves by the pause too
+                    paused_since_explicit += length
                 steps.append(Step("pause", {**span, "length": WorkAmount(length)}))
             elif clock.code == RESTART.code:
                 steps.append(Step("pause.restart", span))
                 start, step = rule.start.start(calendar, at, amount)
                 steps.append(step)
                 start_pos, paused, extra, explicit_due = calendar.position(start), 0, 0, None
+                paused_since_explicit = 0
             else:
                 steps.append(Step("pause.clock_runs", span))
             pause_at = None
@@ -257,11 +277,12 @@ def compute_deadline(
             start, step = rule.start.start(calendar, at, amount)
             steps.append(step)
             start_pos, paused, extra, explicit_due = calendar.position(start), 0, 0, None
+            paused_since_explicit = 0
         elif event.kind == EventKind.EXTEND:
             if event.due_at is not None:
                 requested = calendar.local(event.due_at)
                 day = calendar.day_of(requested, end=True)
-                extra = 0
+                extra = paused_since_explicit = 0
                 if calendar.is_working_day(day):
                     explicit_due = requested
                     steps.append(Step("extend.to", {"due": requested, "reason": event.reason}))
@@ -298,7 +319,8 @@ def compute_deadline(
         reached = calendar.add(start, WorkAmount(amount.minutes + paused))
         original_due_at, due_step = rule.due.due(calendar, reached)
         if explicit_due is not None:
-            due_at = calendar.add(explicit_due, WorkAmount(extra)) if extra else explicit_due
+            moved = extra + paused_since_explicit
+            due_at = calendar.add(explicit_due, WorkAmount(moved)) if moved else explicit_due
             due_step = Step("due.at_moment", {"due": due_at})
         elif extra:
             reached = calendar.add(start, WorkAmount(amount.minutes + paused + extra))

@@ -6,6 +6,7 @@ import logging
 from django_tasks import task
 
 from motcua.worktime.services import recompute_open_deadlines
+from motcua.worktime.signals import deadlines_recomputed
 
 log = logging.getLogger("motcua.worktime")
 
@@ -18,4 +19,5 @@ def recompute_deadlines(schedule_id: int, first_day: str, last_day: str) -> dict
                                       last_day=dt.date.fromisoformat(last_day))
     log.info("recomputed deadlines of schedule %s: %s checked, %s changed", schedule_id,
              report.checked, report.changed)
+    deadlines_recomputed.send(sender=recompute_deadlines, schedule_id=schedule_id)
     return {"checked": report.checked, "changed": report.changed}
