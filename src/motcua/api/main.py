@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from motcua.api import me, procedures, worktime
+from motcua.api import dossiers, me, procedures, worktime
 from motcua.api.auth import StaffToken
+from motcua.dossiers.workflow import ActionRefused
 
 api = NinjaAPI(
     title="motcua API",
@@ -23,6 +24,7 @@ api = NinjaAPI(
 api.add_router("", me.router)
 api.add_router("/worktime", worktime.router)
 api.add_router("/procedures", procedures.router)
+api.add_router("/dossiers", dossiers.router)
 
 
 @api.exception_handler(AuthenticationError)
@@ -35,6 +37,19 @@ def unauthenticated(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or _("Không có quyền.")}, status=403)
+
+
+@api.exception_handler(ActionRefused)
+def refused(request, exc):
+    """Not possible in the dossier's present state, or it changed since the caller looked."""
+    return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return api.create_response(request, {"detail": _(
+        "Yêu cầu quá lớn. Hãy gửi ít tệp hơn trong một lần, hoặc đính kèm tệp lớn trên trang nghiệp vụ.")},
+        status=413)
 
 
 @api.exception_handler(Http404)
@@ -67,10 +82,23 @@ def _validation_message(error: dict) -> str:
     context = error.get("ctx") or {}
     if kind == "missing":
         return _("Thiếu giá trị bắt buộc.")
-    if kind in ("int_parsing", "float_parsing", "decimal_parsing", "int_type", "float_type"):
+    if kind in ("int_parsing", "float_parsing", "decimal_parsing", "int_type", "float_type",
+                "int_from_float"):
         return _("Phải là một số.")
-    if kind in ("string_type", "string_too_long", "string_too_short", "string_pattern_mismatch"):
+    if kind == "string_too_long":
+        return _("Dài quá %(limit)s ký tự.") % {"limit": context.get("max_length", "")}
+    if kind == "too_long":
+        return _("Nhiều quá %(limit)s mục.") % {"limit": context.get("max_length", "")}
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return _("Không được để trống.")
+    if kind == "too_short":
+        return _("Cần ít nhất %(limit)s mục.") % {"limit": context.get("min_length", "")}
+    if kind in ("string_type", "string_too_short", "string_pattern_mismatch"):
         return _("Giá trị không đúng định dạng.")
+    if kind in ("bool_type", "bool_parsing"):
+        return _("Phải là true hoặc false.")
+    if kind in ("list_type", "model_type", "model_attributes_type", "dict_type"):
+        return _("Kiểu dữ liệu không đúng.")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         limit = next(iter(context.values()), "")
         return _("Giá trị nằm ngoài khoảng cho phép (%(limit)s).") % {"limit": limit}

@@ -174,8 +174,8 @@ def _summary(procedure: Procedure, version=None) -> dict:
 )
 def list_procedures(
     request,
-    q: str = Query("", max_length=200, description="Search words."),
-    field: str = Query("", max_length=40, description="A field code, e.g. `dat-dai`."),
+    q: str = Query("", max_length=200, pattern=r"^[^\x00]*$", description="Search words."),
+    field: str = Query("", max_length=40, pattern=r"^[^\x00]*$", description="A field code, e.g. `dat-dai`."),
     level: Literal["", "province", "commune"] = Query("", description="`province` or `commune`."),
     page: int = Query(1, ge=1, le=10_000),
     page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
