@@ -10,6 +10,8 @@ urlpatterns = [
     path("danh-muc-thu-tuc/", include("motcua.catalog.exchange_urls")),
     path("danh-muc-thu-tuc/", include("motcua.catalog.urls")),
     path("dich-vu-cong/", include("motcua.portal.urls")),
+    path("ho-so/", include("motcua.dossiers.urls")),
+    path("thong-bao/", include("motcua.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),

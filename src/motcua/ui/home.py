@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from motcua.audit.selectors import recent_events
+from motcua.dossiers.navigation import DOSSIER_ROLES, tabs_with_counts
 from motcua.org.access import active_positions, descendants, roles_of
 from motcua.org.models import AGENCY_WIDE_ROLES, Position, Role, Unit, User
 
@@ -41,7 +42,11 @@ def _colleagues(unit_ids: set[int], exclude: User) -> list[Position]:
 def panels_for(user: User) -> list[Panel]:
     positions = active_positions(user)
     roles = roles_of(user)
-    panels = [Panel("ui/panels/positions.html", {"positions": positions})]
+    panels = []
+    if roles & DOSSIER_ROLES:
+        panels.append(Panel("ui/panels/dossiers.html", {"tabs": tabs_with_counts(user),
+                                                        "can_receive": Role.DESK_OFFICER in roles}))
+    panels.append(Panel("ui/panels/positions.html", {"positions": positions}))
     own_units = {p.unit_id for p in positions if p.role in (Role.SPECIALIST, Role.DESK_OFFICER)}
     if own_units:
         panels.append(Panel("ui/panels/colleagues.html",
