@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from motcua.catalog.demo import load_demo_catalogue
+from motcua.dossiers.demo import load_demo_dossiers
 from motcua.org.demo import DEMO_PASSWORD, load_demo, login_table
 
 
@@ -10,8 +11,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true",
                             help="không in bảng tài khoản đăng nhập mẫu")
+        parser.add_argument("--no-dossiers", action="store_true",
+                            help="không nạp hồ sơ mẫu (ví dụ khi chạy bench với lịch sử hồ sơ riêng)")
 
-    def handle(self, *args, quiet_logins: bool = False, **options):
+    def handle(self, *args, quiet_logins: bool = False, no_dossiers: bool = False, **options):
         agency, created = load_demo()
         if created:
             self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu mẫu: {agency.name}."))
@@ -21,6 +24,10 @@ class Command(BaseCommand):
         if catalogue is not None:
             self.stdout.write(self.style.SUCCESS(
                 f"Đã nạp danh mục mẫu: {catalogue.total} thủ tục hành chính."))
+        dossiers = None if no_dossiers else load_demo_dossiers(agency)
+        if dossiers is not None:
+            self.stdout.write(self.style.SUCCESS(
+                f"Đã nạp hồ sơ mẫu: {dossiers} hồ sơ trong ba tháng gần đây."))
         if quiet_logins:
             return
         self.stdout.write("")
