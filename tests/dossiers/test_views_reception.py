@@ -270,3 +270,13 @@ def test_a_waiting_dossier_is_not_accepted_twice(catalogue, login, procedure, st
     messages = [str(m) for m in response.context["messages"]]
     assert any("không còn chờ tiếp nhận" in m for m in messages)
     assert Dossier.objects.get().received_by == User.objects.get(username="motcua")
+
+
+def test_the_same_reception_page_sent_twice_makes_one_dossier(catalogue, login):
+    data = {**_form(), "submission": "9f1c2e7a0b3d4c5e6f708192a3b4c5d6"}
+    client = login("motcua")
+    first = client.post(RECEIVE, data)
+    second = client.post(RECEIVE, data)  # a double click, or the browser resending the form
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url  # both go to the receipt of the one dossier
+    assert Dossier.objects.count() == 1

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +59,6 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierStep,
     FileKind,
-    IdempotencyKey,
     Outcome,
     ReturnMethod,
     StepStatus,
@@ -499,14 +498,15 @@ def _digest(body: DossierIn) -> str:
 
 def _earlier(user: User, key: str, digest: str) -> Dossier | None:
     """The dossier an earlier request with this key made, if any (the same request only)."""
-    found = IdempotencyKey.objects.filter(user=user, key=key).first()
+    found = services.accepted_before(user, key)
     if found is None:
         return None
-    if found.request_hash != digest:
+    earlier, request_hash = found
+    if request_hash != digest:
         raise ValidationError({"Idempotency-Key": _(
             "Mã Idempotency-Key “%(key)s” đã được dùng cho một yêu cầu tiếp nhận khác (nội dung khác). "
             "Mỗi hồ sơ mới cần một mã mới; gửi lại đúng yêu cầu cũ thì dùng lại mã cũ.") % {"key": key}})
-    return _load(found.dossier_id)
+    return _load(earlier.pk)
 
 
 def _day(value: str | None, field: str) -> dt.date | None:
@@ -613,10 +613,8 @@ def accept_dossier(
     filing = _filing(user, body)
     files = _attachments(body.attachments)
     try:
-        with transaction.atomic():
-            dossier = services.accept_dossier(actor=user, filing=filing, files=files)
-            if key:
-                IdempotencyKey.objects.create(user=user, key=key, request_hash=digest, dossier=dossier)
+        dossier = services.accept_dossier(actor=user, filing=filing, files=files,
+                                          once=(key, digest) if key else None)
     except IntegrityError:
         # A request with the same key got there first (at the same instant): answer with its dossier.
         earlier = _earlier(user, key, digest) if key else None

@@ -5,6 +5,7 @@ problems the views attach back to these forms next to the field they concern."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -105,6 +106,9 @@ class ReceptionForm(Styled):
 
     procedure = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    #: A token per reception page: a double click or a resent form makes one dossier only.
+    submission = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput,
+                                 initial=lambda: uuid.uuid4().hex)
     decision = forms.ChoiceField(required=False, choices=[
         (ACCEPT, _("Tiếp nhận")), (COMPLETE, _("Hướng dẫn bổ sung")), (REFUSE, _("Từ chối tiếp nhận"))])
     channel = forms.ChoiceField(label=_("Hình thức nộp"), required=False, widget=forms.RadioSelect,

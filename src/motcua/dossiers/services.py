@@ -29,6 +29,7 @@ from motcua.dossiers.models import (
     DossierFile,
     DossierStep,
     FileKind,
+    IdempotencyKey,
     Outcome,
     ReceivedDocument,
     ReturnMethod,
@@ -211,13 +212,22 @@ def _open_filing(actor: User, filing: Filing, dossier: Dossier | None, *, comple
 @transaction.atomic
 def accept_dossier(*, actor: User, filing: Filing, files: Sequence[CheckedFile] = (),
                    dossier: Dossier | None = None, expected_version: int | None = None,
-                   at: dt.datetime | None = None) -> Dossier:
+                   once: tuple[str, str] | None = None, at: dt.datetime | None = None) -> Dossier:
     """Receive a complete dossier (form 01): it gets its code and its due moment by the
     procedure's time limit and counting rule, the reception step is done, and it goes to the
-    first handling unit at once (electronic transfer)."""
+    first handling unit at once (electronic transfer).
+
+    ``once`` is ``(key, request hash)`` of a submission that must make one dossier only (an API
+    ``Idempotency-Key``, the reception form's token): a second acceptance with the same key by
+    the same officer fails with ``IntegrityError`` and writes nothing — see
+    :func:`accepted_before`."""
     work = _open_filing(actor, filing, dossier, complete=True, expected_version=expected_version, at=at)
     d = work.dossier
     from_status = d.status if dossier is not None else ""
+    if once is not None:
+        IdempotencyKey.objects.create(user=actor, key=once[0], request_hash=once[1], dossier=d)
+    # The scans first: the day's counter row stays locked from the code to the commit.
+    _store_files(work, files, FileKind.SCAN)
     d.code, d.code_format = codes.allocate_code(d.agency, work.calendar.local(work.now).date())
     d.received_at = work.now
     d.deadline = track_deadline(
@@ -233,7 +243,6 @@ def accept_dossier(*, actor: User, filing: Filing, files: Sequence[CheckedFile] 
                           name=_("Tiếp nhận hồ sơ"), kind="receive")
     close_step(work, reception)
     opened = advance(work, first, d.receiving_unit)
-    _store_files(work, files, FileKind.SCAN)
     event(work, Action.ACCEPT, from_status=from_status, step=reception, to_unit=opened[0].unit,
           data={"code": d.code, "due_at": d.due_at.isoformat() if d.due_at else None,
                 "opened": [s.pk for s in opened], "closed": [reception.pk],
@@ -675,6 +684,12 @@ def refresh_due_moments(*, schedule_id: int | None = None) -> int:
         return 0
     return Dossier.objects.filter(pk__in=ids).update(
         due_at=Subquery(clocks.values("due_at")), original_due_at=Subquery(clocks.values("original_due_at")))
+
+
+def accepted_before(actor: User, key: str) -> tuple[Dossier, str] | None:
+    """The dossier (and the request hash) an earlier submission with ``key`` made, if any."""
+    found = IdempotencyKey.objects.filter(user=actor, key=key).select_related("dossier").first()
+    return (found.dossier, found.request_hash) if found else None
 
 
 def procedure_for(agency_id: int, code: str) -> Procedure | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -94,7 +95,19 @@ def _decide(request: HttpRequest, form: ReceptionForm, procedure: Procedure,
         return services.request_completion(missing=lines(data["missing"]), **common)
     if decision == ReceptionForm.REFUSE:
         return services.refuse_dossier(reason=data["reason"], **common)
-    return services.accept_dossier(files=data["files"], **common)
+    key = f"form:{data['submission']}" if data.get("submission") and existing is None else ""
+    if not key:
+        return services.accept_dossier(files=data["files"], **common)
+    earlier = services.accepted_before(request.user, key)
+    if earlier is not None:  # the same page sent twice: the dossier it already made
+        return earlier[0]
+    try:
+        return services.accept_dossier(files=data["files"], once=(key, "reception-form"), **common)
+    except IntegrityError:  # sent twice at the same instant: the other request made it
+        earlier = services.accepted_before(request.user, key)
+        if earlier is None:
+            raise
+        return earlier[0]
 
 
 def _after(request: HttpRequest, dossier: Dossier) -> HttpResponse:
