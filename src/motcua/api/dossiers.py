@@ -103,13 +103,13 @@ QueueName = Literal["receive", "process", "due_soon", "overdue", "supplement", "
 
 
 def _clean_text(value: str) -> str:
-    # PostgreSQL cannot store a NUL character (never meaningful in text: dropped, as the services
-    # drop it from notes) nor half of a surrogate pair, which JSON's \ud800 escapes can carry.
+    # PostgreSQL cannot store half of a surrogate pair, which JSON's \ud800 escapes can carry
+    # (nor a NUL character: the schema's pattern refuses it).
     try:
         value.encode()
     except UnicodeEncodeError:
         raise PydanticCustomError("surrogate", _("Có ký tự Unicode không hợp lệ.")) from None
-    return value.replace("\x00", "")
+    return value
 
 
 def _json_int(value: object) -> object:
@@ -119,8 +119,8 @@ def _json_int(value: object) -> object:
     return value
 
 
-#: Text from the caller, as valid Unicode without NUL characters.
-Text = Annotated[str, AfterValidator(_clean_text)]
+#: Text from the caller: valid Unicode without NUL characters (PostgreSQL cannot store them).
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(_clean_text)]
 JsonInt = Annotated[int, BeforeValidator(_json_int)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_int)]
 Version = Annotated[Annotated[int, Field(ge=0, le=MAX_ID), BeforeValidator(_json_int)] | None, Field(

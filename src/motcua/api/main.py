@@ -80,6 +80,8 @@ def _validation_message(error: dict) -> str:
     """Pydantic's message, in Vietnamese for the common cases (its own text is English)."""
     kind = error.get("type", "")
     context = error.get("ctx") or {}
+    if kind in ("string_unicode", "surrogate"):
+        return _("Có ký tự Unicode không hợp lệ.")
     if kind == "missing":
         return _("Thiếu giá trị bắt buộc.")
     if kind in ("int_parsing", "float_parsing", "decimal_parsing", "int_type", "float_type",
