@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
-from motcua.dossiers.models import Action, StepStatus
+from motcua.dossiers.models import StepStatus
 from motcua.dossiers.services import assign_step, forward, receive_supplement, request_supplement
 from motcua.notify.models import Kind, Notification
-from motcua.notify.services import notify_staff, on_dossier_event, tell_staff_later
+from motcua.notify.services import notify_staff, on_dossier_event
 from motcua.notify.sms import LogGateway
 from tests.notify.conftest import at
 
@@ -26,21 +28,21 @@ def inbox(username: str) -> list[Notification]:
 
 def test_the_officer_a_step_is_assigned_to_is_told_and_not_the_head_who_assigned_it(accepted, staff):
     dossier = accepted()
+    before = Notification.objects.count()
     assign_step(actor=staff("truongdk"), dossier=dossier, assignee=staff("chuyenvien2"), note="Xử lý gấp",
                 at=at(10, 10))
-    created = on_dossier_event(last_event(dossier))
+    created = list(Notification.objects.order_by("id")[before:])
     assert [n.recipient.username for n in created] == ["chuyenvien2"]
-    notice = inbox("chuyenvien2")[0]
+    notice = created[0]
     assert notice.kind == Kind.ASSIGNED and dossier.code in notice.title
     assert "Xử lý gấp" in notice.body and "Đặng Thị Mỹ Linh" in notice.body  # the note and who wrote it
     assert mail.outbox[-1].to == ["chuyenvien2@stnmt.cantho.gov.vn"]
     assert on_dossier_event(last_event(dossier)) == []  # a repeated task tells nobody twice
-    assert Notification.objects.count() == 1
+    assert Notification.objects.count() == before + 1
 
 
 def test_a_dossier_arriving_at_a_unit_tells_its_officers_and_its_head(accepted):
-    dossier = accepted()  # accepted at the desk, sent to vpdk-dk
-    on_dossier_event(last_event(dossier))
+    accepted()  # accepted at the desk, sent to vpdk-dk
     assert {n.recipient.username for n in Notification.objects.filter(kind=Kind.ARRIVED)} == {
         "chuyenvien2", "truongdk"}
     assert not inbox("motcua")  # the desk officer who accepted it
@@ -51,13 +53,11 @@ def test_the_desk_is_told_of_a_supplement_request_and_the_officer_of_its_arrival
     assign_step(actor=staff("truongdk"), dossier=dossier, assignee=staff("chuyenvien2"), at=at(10, 10))
     request_supplement(actor=staff("chuyenvien2"), dossier=dossier, items=["Bản sao giấy chứng tử"],
                        at=at(11, 9))
-    on_dossier_event(last_event(dossier))
     desk = Notification.objects.filter(kind=Kind.SUPPLEMENT_REQUESTED)
     assert {n.recipient.username for n in desk} == {"motcua", "motcua2", "motcua3"}
     assert "Bản sao giấy chứng tử" in desk[0].body
 
     receive_supplement(actor=staff("motcua"), dossier=dossier, at=at(12, 9))
-    on_dossier_event(last_event(dossier))
     arrived = Notification.objects.get(kind=Kind.SUPPLEMENT_RECEIVED)
     assert arrived.recipient.username == "chuyenvien2" and dossier.code in arrived.title
 
@@ -67,27 +67,31 @@ def test_forwarding_tells_who_does_the_next_step(accepted, staff):
     specialist = staff("chuyenvien2")
     assign_step(actor=staff("truongdk"), dossier=dossier, assignee=specialist, at=at(10, 10))
     for minute in (15, 20):  # appraisal → consultation of the tax office → appraisal again
+        before = Notification.objects.count()
         forward(actor=specialist, dossier=dossier, at=at(10, 10, minute))
-        assert on_dossier_event(last_event(dossier)) == []  # the specialist carries on: no one to tell
+        assert Notification.objects.count() == before  # the specialist carries on: no one to tell
     forward(actor=specialist, dossier=dossier, note="Đủ điều kiện cấp giấy", at=at(10, 11))
     review = dossier.steps.get(status=StepStatus.ACTIVE)
-    created = on_dossier_event(last_event(dossier))
+    created = list(Notification.objects.order_by("id")[before:])
     assert [(n.recipient.username, n.step) for n in created] == [("truongdk", review)]  # the head reviews
     assert review.name in created[0].title and "Đủ điều kiện cấp giấy" in created[0].body
 
 
-def test_the_hook_for_the_service_layer_tells_the_staff_after_commit(accepted, staff,
-                                                                     django_capture_on_commit_callbacks):
+def test_the_staff_are_told_only_of_actions_that_commit(accepted, staff):
+    """The task is queued inside the action's transaction: an action that fails tells no one
+    (and a committed one cannot lose its task between the commit and the queue)."""
     dossier = accepted()
+    before = Notification.objects.count()
+    with pytest.raises(PermissionDenied):  # a specialist may not assign
+        assign_step(actor=staff("chuyenvien"), dossier=dossier, assignee=staff("chuyenvien2"), at=at(10, 10))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assign_step(actor=staff("truongdk"), dossier=dossier, assignee=staff("chuyenvien2"), at=at(10, 10))
+        assert [n.kind for n in inbox("chuyenvien2")][-1:] == [Kind.ASSIGNED]
+        raise RuntimeError("the action's transaction is rolled back")
+    assert Notification.objects.count() == before
+
     assign_step(actor=staff("truongdk"), dossier=dossier, assignee=staff("chuyenvien2"), at=at(10, 10))
-    dossier.refresh_from_db()
-    with django_capture_on_commit_callbacks(execute=True):
-        tell_staff_later(dossier, Action.ASSIGN)
-        assert not Notification.objects.exists()  # nothing before the transaction commits
-    assert [n.kind for n in inbox("chuyenvien2")] == [Kind.ASSIGNED]
-    with django_capture_on_commit_callbacks() as callbacks:
-        tell_staff_later(dossier, Action.ATTACH)  # concerns no officer: not even a task
-    assert callbacks == []
+    assert [n.kind for n in inbox("chuyenvien2")] == [Kind.ARRIVED, Kind.ASSIGNED]
 
 
 def test_notify_staff_is_idempotent_and_emails_only_those_with_an_address(staff):

@@ -20,6 +20,14 @@ from tests.notify.conftest import at
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _only_reminders(monkeypatch):
+    """These tests count reminders: the messages the actions themselves send (tested in
+    test_events.py) are left out."""
+    monkeypatch.setattr("motcua.dossiers.workflow.tell_staff_later", lambda dossier, action: None)
+    monkeypatch.setattr("motcua.dossiers.services._tell_applicant", lambda work: None)
+
+
 def first_step(dossier):
     return dossier.steps.get(status=StepStatus.ACTIVE)
 

@@ -14,6 +14,7 @@ LIST = "/thong-bao/"
 @pytest.fixture
 def notes(staff, accepted):
     dossier = accepted()
+    Notification.objects.all().delete()  # the acceptance told the unit; start from an empty inbox
     me, other = staff("chuyenvien2"), staff("truongdk")
     old = notify_staff([me], Kind.ASSIGNED, dossier, "Được giao hồ sơ cũ", "", "t:old")[0]
     Notification.objects.filter(pk=old.pk).update(read_at=old.created_at)

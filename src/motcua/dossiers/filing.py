@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -87,6 +88,18 @@ def applicant_problems(data: ApplicantData) -> dict[str, list[str]]:
     return problems
 
 
+@lru_cache(maxsize=512)
+def _required_documents(version_id: int, *moments: object) -> tuple[RequiredDocument, ...]:
+    # A published version is frozen: its list is remembered for the process's life (the key has
+    # its moments too, as in :func:`motcua.dossiers.process.stages`).
+    return tuple(RequiredDocument.objects.filter(version_id=version_id).order_by("position", "id"))
+
+
+def required_documents(version: ProcedureVersion) -> tuple[RequiredDocument, ...]:
+    """The documents a published version's dossier consists of, in the order of its list."""
+    return _required_documents(version.pk, version.created_at, version.published_at)
+
+
 def check_procedure(agency: Agency, procedure: Procedure) -> ProcedureVersion:
     """The version a dossier received today follows: the procedure's published one, if the
     procedure is in force at this agency."""
@@ -105,7 +118,7 @@ def check_filing(filing: Filing, version: ProcedureVersion, *, complete: bool) -
     problems = applicant_problems(filing.applicant)
     if filing.channel not in Channel.values:
         problems["channel"] = [_("Kênh nộp phải là trực tiếp, bưu chính hoặc trực tuyến.")]
-    documents = {d.pk: d for d in RequiredDocument.objects.filter(version=version)}
+    documents = {d.pk: d for d in required_documents(version)}
     unknown = [i for i in filing.documents_received if i not in documents]
     if unknown:
         problems["documents_received"] = [_(

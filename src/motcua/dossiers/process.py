@@ -9,10 +9,11 @@ from motcua.catalog.models import ProcedureVersion, ProcessStep, StepKind
 
 
 @lru_cache(maxsize=512)
-def _stages(version_id: int, created_at: object) -> tuple[tuple[ProcessStep, ...], ...]:
+def _stages(version_id: int, *moments: object) -> tuple[tuple[ProcessStep, ...], ...]:
     # A published version is frozen, so its stages can be remembered for the process's life.
-    # The key has the version's creation moment too: a number given again to another version
-    # (SQLite reuses the ids of rows rolled back, as every test does) is another version.
+    # The key has the version's creation and publication moments too: a number given again to
+    # another version (SQLite reuses the ids of rows rolled back, as every test does) is another
+    # version, and a draft read before it was published is read again once it is.
     stages: list[list[ProcessStep]] = []
     for step in ProcessStep.objects.filter(version_id=version_id).select_related("unit").order_by("position"):
         if stages and step.parallel_group and stages[-1][-1].parallel_group == step.parallel_group:
@@ -23,7 +24,7 @@ def _stages(version_id: int, created_at: object) -> tuple[tuple[ProcessStep, ...
 
 
 def stages(version: ProcedureVersion) -> tuple[tuple[ProcessStep, ...], ...]:
-    return _stages(version.pk, version.created_at)
+    return _stages(version.pk, version.created_at, version.published_at)
 
 
 def stage_index(version: ProcedureVersion, process_step_id: int | None) -> int:

@@ -19,7 +19,14 @@ from motcua.catalog.models import Procedure, StepKind
 from motcua.common.text import fold
 from motcua.common.uploads import CheckedFile
 from motcua.dossiers import codes, permissions, process
-from motcua.dossiers.filing import ApplicantData, Filing, check_filing, check_procedure, raise_problems
+from motcua.dossiers.filing import (
+    ApplicantData,
+    Filing,
+    check_filing,
+    check_procedure,
+    raise_problems,
+    required_documents,
+)
 from motcua.dossiers.models import (
     OPEN_STATUSES,
     PAUSED_STATUSES,
@@ -46,6 +53,7 @@ from motcua.dossiers.workflow import (
     clock,
     close_all,
     close_step,
+    columns,
     event,
     finish,
     open_step,
@@ -56,7 +64,6 @@ from motcua.org.access import active_positions
 from motcua.org.models import Role, Unit, User
 from motcua.worktime.clock import ClockEvent
 from motcua.worktime.models import TrackedDeadline
-from motcua.worktime.selectors import schedule_for_unit
 from motcua.worktime.services import mark_met, track_deadline
 
 __all__ = [
@@ -114,7 +121,7 @@ def _search_text(dossier: Dossier) -> str:
 def _pick_step(work: Work, step_id: int | None, allowed, *, what: str, prefer=None) -> DossierStep:
     """The active step the actor acts on: the one named, else the first they may act on (the
     first that ``prefer`` likes, if any does)."""
-    steps = active_steps(work.dossier)
+    steps = active_steps(work)
     if step_id is not None:
         step = next((s for s in steps if s.pk == step_id), None)
         _state(step is not None, _("Bước này không còn đang xử lý."))
@@ -128,11 +135,13 @@ def _pick_step(work: Work, step_id: int | None, allowed, *, what: str, prefer=No
 
 # -- reception ---------------------------------------------------------------------------------
 def _upsert_applicant(agency_id: int, data: ApplicantData) -> Applicant:
-    applicant, _created = Applicant.objects.update_or_create(
-        agency_id=agency_id, id_number=data.id_number,
-        defaults={"kind": data.kind, "name": data.name, "phone": data.phone, "email": data.email,
-                  "address": data.address},
-    )
+    """The applicant found by ID number, with the details given this time (one statement:
+    ``INSERT … ON CONFLICT DO UPDATE``, safe when two desks receive the same person at once)."""
+    applicant = Applicant(agency_id=agency_id, id_number=data.id_number, kind=data.kind, name=data.name,
+                          phone=data.phone, email=data.email, address=data.address)
+    Applicant.objects.bulk_create(
+        [applicant], update_conflicts=True, unique_fields=["agency", "id_number"],
+        update_fields=["kind", "name", "phone", "email", "address", "updated_at"])
     return applicant
 
 
@@ -152,13 +161,11 @@ def _fill(dossier: Dossier, filing: Filing, applicant: Applicant) -> None:
 
 
 def _record_documents(dossier: Dossier, ids: Iterable[int], *, at_supplement: bool = False) -> None:
-    from motcua.catalog.models import RequiredDocument
-
     wanted = set(ids)
     ReceivedDocument.objects.bulk_create([
         ReceivedDocument(dossier=dossier, required_document=d, position=d.position, name=d.name,
                          originals=d.originals, copies=d.copies, at_supplement=at_supplement)
-        for d in RequiredDocument.objects.filter(version=dossier.version, pk__in=wanted).order_by("position")
+        for d in required_documents(dossier.version) if d.pk in wanted
     ])
 
 
@@ -205,6 +212,7 @@ def _open_filing(actor: User, filing: Filing, dossier: Dossier | None, *, comple
     work.dossier.received_by = actor
     work.dossier.search_text = _search_text(work.dossier)
     work.dossier.save()
+    work.loaded = columns(work.dossier)
     _record_documents(work.dossier, filing.documents_received)
     return work
 
@@ -231,7 +239,7 @@ def accept_dossier(*, actor: User, filing: Filing, files: Sequence[CheckedFile] 
     d.code, d.code_format = codes.allocate_code(d.agency, work.calendar.local(work.now).date())
     d.received_at = work.now
     d.deadline = track_deadline(
-        schedule=schedule_for_unit(d.receiving_unit), owner_type="dossiers.dossier", owner_id=d.pk,
+        schedule=work.schedule, owner_type="dossiers.dossier", owner_id=d.pk,
         amount=d.version.time_limit, received_at=work.now, counting_rule=d.version.counting_rule,
         clock_rule="pause_resume", purpose="dossier")
     d.due_at, d.original_due_at = d.deadline.due_at, d.deadline.original_due_at
@@ -240,8 +248,7 @@ def accept_dossier(*, actor: User, filing: Filing, files: Sequence[CheckedFile] 
     stages = process.stages(d.version)
     first = 0 if stages and process.is_receive(stages[0]) else -1
     reception = open_step(work, stages[0][0] if first == 0 else None, unit=d.receiving_unit,
-                          name=_("Tiếp nhận hồ sơ"), kind="receive")
-    close_step(work, reception)
+                          name=_("Tiếp nhận hồ sơ"), kind="receive", done_now=True)
     opened = advance(work, first, d.receiving_unit)
     event(work, Action.ACCEPT, from_status=from_status, step=reception, to_unit=opened[0].unit,
           data={"code": d.code, "due_at": d.due_at.isoformat() if d.due_at else None,
@@ -323,7 +330,7 @@ def forward(*, actor: User, dossier: Dossier, step: int | None = None, note: str
         "Bước “%(step)s” kết thúc bằng quyết định: hãy phê duyệt hoặc không giải quyết.") % {
         "step": current.name})
     close_step(work, current, note=_note(note))
-    still_open = [s for s in active_steps(work.dossier) if s.pk != current.pk]
+    still_open = [s for s in active_steps(work) if s.pk != current.pk]
     opened: list[DossierStep] = []
     if not still_open:
         opened = advance(work, index, current.unit, include_optional=include_optional)
@@ -350,7 +357,7 @@ def approve(*, actor: User, dossier: Dossier, step: int | None = None, note: str
     close_step(work, current, note=_note(note))
     work.dossier.outcome = Outcome.GRANTED
     _store_files(work, files, FileKind.RESULT)
-    still_open = [s for s in active_steps(work.dossier) if s.pk != current.pk]
+    still_open = [s for s in active_steps(work) if s.pk != current.pk]
     opened = [] if still_open else advance(work, index, current.unit)
     event(work, Action.APPROVE, from_status=Status.PROCESSING, step=current,
           to_unit=opened[0].unit if opened else None, note=_note(note),
@@ -433,7 +440,7 @@ def assign_step(*, actor: User, dossier: Dossier, assignee: User | None = None, 
     if unit is None and assignee is None:
         raise ValidationError({"assignee": _("Hãy chọn cán bộ hoặc đơn vị được giao.")})
     current.save(update_fields=["unit", "assignee"])
-    work.dossier.current_unit = active_steps(work.dossier)[0].unit
+    work.dossier.current_unit = active_steps(work)[0].unit
     event(work, Action.ASSIGN, from_status=work.dossier.status, step=current, from_unit=previous_unit,
           to_unit=current.unit, to_user=current.assignee, note=_note(note))
     return finish(work, Action.ASSIGN)
@@ -483,7 +490,7 @@ def receive_supplement(*, actor: User, dossier: Dossier, documents: Sequence[int
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _state(work.dossier.status == Status.AWAITING_SUPPLEMENT, _("Hồ sơ không ở trạng thái chờ bổ sung."))
     _require_desk(actor, work.dossier)
-    known = set(work.dossier.version.documents.values_list("pk", flat=True))
+    known = {d.pk for d in required_documents(work.dossier.version)}
     unknown = sorted(set(documents) - known)
     if unknown:
         raise ValidationError({"documents": _(
@@ -492,16 +499,16 @@ def receive_supplement(*, actor: User, dossier: Dossier, documents: Sequence[int
     _resume(work, _("đã nhận hồ sơ bổ sung"))
     _record_documents(work.dossier, documents, at_supplement=True)
     _store_files(work, files, FileKind.SUPPLEMENT)
-    active = active_steps(work.dossier)
+    active = active_steps(work)
     event(work, Action.RECEIVE_SUPPLEMENT, from_status=Status.AWAITING_SUPPLEMENT,
           to_unit=active[0].unit if active else None, note=_note(note),
           data={"documents": sorted(documents), "due_at": work.dossier.due_at.isoformat()})
     return finish(work, Action.RECEIVE_SUPPLEMENT)
 
 
-def _desk_or_worker(actor: User, dossier: Dossier) -> bool:
-    return permissions.is_desk_officer(actor, dossier.agency_id) or any(
-        permissions.works_on_step(actor, s) for s in active_steps(dossier))
+def _desk_or_worker(work: Work) -> bool:
+    return permissions.is_desk_officer(work.actor, work.dossier.agency_id) or any(
+        permissions.works_on_step(work.actor, s) for s in active_steps(work))
 
 
 @transaction.atomic
@@ -512,7 +519,7 @@ def pause(*, actor: User, dossier: Dossier, reason: str, version: int | None = N
                    field="reason")
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _require_processing(work)
-    _require(_desk_or_worker(actor, work.dossier),
+    _require(_desk_or_worker(work),
              _("Chỉ đơn vị đang xử lý hoặc Bộ phận Một cửa được tạm dừng hồ sơ."))
     work.dossier.status, work.dossier.paused_at = Status.PAUSED, work.now
     clock(work, ClockEvent.pause(work.now, reason=_("chờ thực hiện nghĩa vụ tài chính")))
@@ -527,7 +534,7 @@ def resume(*, actor: User, dossier: Dossier, note: str = "", version: int | None
     """The applicant has fulfilled the obligations: the clock runs again."""
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _state(work.dossier.status == Status.PAUSED, _("Hồ sơ không ở trạng thái tạm dừng."))
-    _require(_desk_or_worker(actor, work.dossier),
+    _require(_desk_or_worker(work),
              _("Chỉ đơn vị đang xử lý hoặc Bộ phận Một cửa được tiếp tục hồ sơ."))
     _resume(work, _("đã thực hiện nghĩa vụ tài chính"))
     event(work, Action.RESUME, from_status=Status.PAUSED, note=_note(note),
@@ -653,18 +660,18 @@ def attach_files(*, actor: User, dossier: Dossier, files: Sequence[CheckedFile],
     work = begin(dossier.pk, actor, expected_version=version, at=at)
     _state(work.dossier.status not in (Status.REFUSED, Status.RETURNED, Status.WITHDRAWN, Status.CANCELLED),
            _("Hồ sơ đã kết thúc, không thể đính kèm thêm."))
-    _require(_desk_or_worker(actor, work.dossier), _("Anh/chị không được đính kèm tệp vào hồ sơ này."))
+    _require(_desk_or_worker(work), _("Anh/chị không được đính kèm tệp vào hồ sơ này."))
     stored = _store_files(work, files, kind if kind in FileKind.values else FileKind.OTHER)
     event(work, Action.ATTACH, from_status=work.dossier.status, data={"files": [f.pk for f in stored]})
     return finish(work, Action.ATTACH)
 
 
 def _tell_applicant(work: Work) -> None:
-    """After commit, tell the applicant what happened (by email, and SMS where configured)."""
+    """In the background, tell the applicant what happened (by email, and SMS where configured):
+    the task is queued in the action's transaction, committed with it or not at all."""
     from motcua.dossiers.tasks import notify_applicant
 
-    dossier_id, seq = work.dossier.pk, work.dossier.last_seq
-    transaction.on_commit(lambda: notify_applicant.enqueue(dossier_id, seq))
+    notify_applicant.enqueue(work.dossier.pk, work.dossier.last_seq)
 
 
 def refresh_due_moments(*, schedule_id: int | None = None) -> int:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from motcua.org.models import Unit, User
 from motcua.worktime.amount import WorkAmount
 from motcua.worktime.calendar import WorkCalendar
 from motcua.worktime.clock import ClockEvent
+from motcua.worktime.models import Schedule
 from motcua.worktime.selectors import calendar_for, schedule_for_unit
 from motcua.worktime.services import add_clock_event, mark_met
 
@@ -58,8 +59,18 @@ class Work:
     dossier: Dossier
     actor: User
     now: dt.datetime
-    calendar: WorkCalendar
+    schedule: Schedule
     before: dict = field(default_factory=dict)
+    #: The dossier's column values as read (``None`` for a new dossier): ``finish`` writes only
+    #: the columns the action changed.
+    loaded: dict | None = None
+    #: The dossier's active steps, read once per action and kept current by ``open_step`` and
+    #: ``close_step`` (see :func:`active_steps`).
+    steps: list[DossierStep] | None = None
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        return calendar_for(self.schedule)
 
     @property
     def tz(self):
@@ -91,37 +102,49 @@ def _changes(work: Work) -> dict:
             if now[name] != work.before.get(name, _UNSET.get(name))}
 
 
-def calendar_of(dossier: Dossier) -> WorkCalendar:
+def schedule_of(dossier: Dossier) -> Schedule:
+    """The office hours the dossier's time is counted on: its deadline's, or before it has one,
+    those of the desk that receives it."""
     if dossier.deadline_id is not None:
-        return calendar_for(dossier.deadline.schedule)
-    return calendar_for(schedule_for_unit(dossier.receiving_unit))
+        return dossier.deadline.schedule
+    return schedule_for_unit(dossier.receiving_unit)
+
+
+def calendar_of(dossier: Dossier) -> WorkCalendar:
+    return calendar_for(schedule_of(dossier))
+
+
+def columns(dossier: Dossier) -> dict:
+    """The dossier's column values (to find those an action changed)."""
+    return {f.attname: getattr(dossier, f.attname) for f in _DOSSIER_COLUMNS}
+
+
+_DOSSIER_COLUMNS = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
 
 
 def begin(dossier_id: int, actor: User, *, expected_version: int | None = None,
           at: dt.datetime | None = None) -> Work:
     """Take the dossier for one action (inside ``transaction.atomic``).
 
-    The first statement bumps ``lock_version``; on PostgreSQL it locks the row until commit, on
-    SQLite the transaction already holds the write lock. With ``expected_version`` (what the
-    officer's page showed) a dossier changed in the meantime is refused with
-    :class:`DossierChanged` instead of acting on a state the officer did not see."""
-    rows = Dossier.objects.filter(pk=dossier_id)
-    if expected_version is not None:
-        rows = rows.filter(lock_version=expected_version)
-    if not rows.update(lock_version=F("lock_version") + 1):
-        if not Dossier.objects.filter(pk=dossier_id).exists():
-            raise Dossier.DoesNotExist
+    One statement reads the dossier and locks its row until commit (``SELECT … FOR UPDATE`` on
+    PostgreSQL; on SQLite the transaction already holds the write lock), so a second officer
+    acting at the same moment waits and then sees this action's result. ``finish`` raises
+    ``lock_version``. With ``expected_version`` (what the officer's page showed) a dossier
+    changed in the meantime is refused with :class:`DossierChanged` instead of acting on a state
+    the officer did not see."""
+    dossier = (Dossier.objects.select_related("procedure", "version", "deadline__schedule")
+               .select_for_update(of=("self",)).filter(pk=dossier_id).first())
+    if dossier is None:
+        raise Dossier.DoesNotExist
+    if expected_version is not None and dossier.lock_version != expected_version:
         raise DossierChanged(changed_message())
-    dossier = Dossier.objects.select_related(
-        "agency", "procedure", "version", "receiving_unit", "deadline__schedule__agency",
-    ).get(pk=dossier_id)
-    return Work(dossier=dossier, actor=actor, now=at or timezone.now(), calendar=calendar_of(dossier),
-                before=_snapshot(dossier))
+    return Work(dossier=dossier, actor=actor, now=at or timezone.now(), schedule=schedule_of(dossier),
+                before=_snapshot(dossier), loaded=columns(dossier))
 
 
 def start(dossier: Dossier, actor: User, *, at: dt.datetime | None = None) -> Work:
     """A new dossier's first action (the row is new: nobody else can hold it)."""
-    return Work(dossier=dossier, actor=actor, now=at or timezone.now(), calendar=calendar_of(dossier),
+    return Work(dossier=dossier, actor=actor, now=at or timezone.now(), schedule=schedule_of(dossier),
                 before={})
 
 
@@ -142,8 +165,16 @@ def event(work: Work, action: str, *, from_status: str, step: DossierStep | None
 
 
 def finish(work: Work, action: str, **extra) -> Dossier:
-    """Save the dossier and write the audit record of the action (same transaction)."""
-    work.dossier.save()
+    """Save the dossier (the columns the action changed, and a new ``lock_version``) and write
+    the audit record of the action (same transaction)."""
+    dossier = work.dossier
+    if work.loaded is None:
+        dossier.save()
+    else:
+        dossier.lock_version += 1
+        now = columns(dossier)
+        changed = [name for name, value in now.items() if value != work.loaded[name]]
+        dossier.save(update_fields=changed)
     record(actor=work.actor, action=f"dossier.{action}", obj=work.dossier, before=work.before or None,
            after={**_snapshot(work.dossier), **extra})
     tell_staff_later(work.dossier, action)
@@ -151,26 +182,42 @@ def finish(work: Work, action: str, **extra) -> Dossier:
 
 
 # -- steps -------------------------------------------------------------------------------------
-def active_steps(dossier: Dossier) -> list[DossierStep]:
-    return list(dossier.steps.filter(status=StepStatus.ACTIVE).select_related("unit", "assignee"))
+def active_steps(work: Work) -> list[DossierStep]:
+    """The dossier's active steps now (read once per action)."""
+    if work.steps is None:
+        work.steps = list(work.dossier.steps.filter(status=StepStatus.ACTIVE).select_related("unit")
+                          .order_by("started_at", "id"))
+    return list(work.steps)
 
 
 def open_step(work: Work, template: ProcessStep | None, *, unit: Unit, name: str = "", kind: str = "",
-              allotted: WorkAmount | None = None, assignee: User | None = None) -> DossierStep:
+              allotted: WorkAmount | None = None, assignee: User | None = None,
+              done_now: bool = False) -> DossierStep:
+    """Start a step now (``done_now``: a step begun and finished in the same action, as the
+    reception at the desk is)."""
     allotted = allotted if allotted is not None else (template.allotted if template else WorkAmount.mins(0))
     due = work.calendar.add(work.now, allotted)
     if allotted.minutes == 0 and work.dossier.due_at is not None:
         # A step given no time of its own (a same-day procedure: "0 ngày") is due with the
         # dossier, not at the moment it starts.
         due = max(due, work.dossier.due_at)
-    return DossierStep.objects.create(
+    finished = {}
+    if done_now:
+        finished = {"status": StepStatus.DONE, "finished_at": work.now, "finished_by": work.actor,
+                    "timeliness": classify(work.now, due, work.tz)}
+    step = DossierStep.objects.create(
         dossier=work.dossier, process_step=template, position=template.position if template else 0,
         name=template.name if template else name, kind=template.kind if template else kind, unit=unit,
         role=template.role if template else "",
         external_agency=template.external_agency if template else "",
         parallel_group=template.parallel_group if template else "",
         allotted_minutes=allotted.minutes, started_at=work.now, due_at=due, assignee=assignee,
+        **finished,
     )
+    if not finished:
+        active_steps(work)
+        work.steps.append(step)
+    return step
 
 
 def close_step(work: Work, step: DossierStep, status: str = StepStatus.DONE, note: str = "") -> None:
@@ -179,10 +226,12 @@ def close_step(work: Work, step: DossierStep, status: str = StepStatus.DONE, not
     if note:
         step.note = note
     step.save(update_fields=["status", "finished_at", "finished_by", "timeliness", "note"])
+    if work.steps is not None:
+        work.steps = [s for s in work.steps if s.pk != step.pk]
 
 
 def close_all(work: Work, status: str) -> list[int]:
-    steps = active_steps(work.dossier)
+    steps = active_steps(work)
     for step in steps:
         close_step(work, step, status)
     return [s.pk for s in steps]
@@ -239,7 +288,7 @@ def clock(work: Work, event_: ClockEvent) -> None:
 def shift_active_steps(work: Work, paused_at: dt.datetime) -> None:
     """After a pause, each open step gets back the working time it had left when the clock
     stopped (a step already overdue then stays as it was)."""
-    for step in active_steps(work.dossier):
+    for step in active_steps(work):
         if step.due_at > paused_at:
             left = work.calendar.between(paused_at, step.due_at)
             step.due_at = work.calendar.add(work.now, left)

@@ -199,15 +199,15 @@ STAFF_EVENT_ACTIONS = frozenset({
 
 
 def tell_staff_later(dossier: Dossier, action: str) -> None:
-    """After commit, in the background, tell the officers concerned by the dossier's last event.
-    Called once per action (``motcua.dossiers.workflow.finish``); does nothing for actions that
-    concern no officer."""
+    """In the background, tell the officers concerned by the dossier's last event. Called once
+    per action (``motcua.dossiers.workflow.finish``), inside its transaction: the task is queued
+    in the database with the action, so it is committed (or rolled back) with it and never lost
+    in between. Does nothing for actions that concern no officer."""
     if action not in STAFF_EVENT_ACTIONS:
         return
     from motcua.dossiers.tasks import notify_staff_of_event
 
-    dossier_id, seq = dossier.pk, dossier.last_seq
-    transaction.on_commit(lambda: notify_staff_of_event.enqueue(dossier_id, seq))
+    notify_staff_of_event.enqueue(dossier.pk, dossier.last_seq)
 
 
 def dossier_lines(dossier: Dossier) -> list[str]:

@@ -285,8 +285,10 @@ def add_clock_event(*, deadline: TrackedDeadline, event: ClockEvent) -> TrackedD
 
 def mark_met(*, deadline: TrackedDeadline, at: dt.datetime) -> TrackedDeadline:
     """The work was done at ``at``: the deadline is closed and never recomputed again."""
-    TrackedDeadline.objects.filter(pk=deadline.pk, met_at__isnull=True).update(met_at=at)
-    deadline.refresh_from_db()
+    if TrackedDeadline.objects.filter(pk=deadline.pk, met_at__isnull=True).update(met_at=at):
+        deadline.met_at = at
+    else:
+        deadline.refresh_from_db()
     return deadline
 
 
