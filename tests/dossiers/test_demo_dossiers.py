@@ -133,3 +133,12 @@ def test_loading_again_adds_nothing(desk):
     counts = (Dossier.objects.count(), DossierEvent.objects.count(), Applicant.objects.count())
     assert load_demo_dossiers(desk, now=NOW + dt.timedelta(days=1)) is None
     assert (Dossier.objects.count(), DossierEvent.objects.count(), Applicant.objects.count()) == counts
+
+
+def test_the_demo_history_tells_no_one(desk):
+    """Three months played into the past are not news: no officer gets a notification of the
+    hundreds of hand-overs in them."""
+    from motcua.notify.models import Notification
+
+    assert DossierEvent.objects.count() > 500
+    assert not Notification.objects.exists()

@@ -49,6 +49,7 @@ from motcua.dossiers.models import (
     Status,
     StepStatus,
 )
+from motcua.notify.services import notifications_silenced
 from motcua.org.models import Agency, Position, Role, Unit, User
 from motcua.worktime.amount import WorkAmount
 from motcua.worktime.calendar import WorkCalendar
@@ -619,9 +620,8 @@ def load_demo_dossiers(agency: Agency, *, now: dt.datetime | None = None, count:
     if not Procedure.objects.filter(agency=agency, current__isnull=False).exists():
         return None
     now = now or timezone.now()
-    queued = _queued_notifications()
-    first_task = queued.order_by("-pk").values_list("pk", flat=True).first() if queued is not None else None
-    with transaction.atomic():
+    # Three months of history are not news: the actions played into the past tell no one.
+    with transaction.atomic(), notifications_silenced():
         sim = _Simulation(agency, now, random.Random(seed))
         for case in _cases(sim, count):
             sim.add_case(case)
@@ -630,21 +630,6 @@ def load_demo_dossiers(agency: Agency, *, now: dt.datetime | None = None, count:
         for case in sim.cases.values():
             if case.dossier is not None:
                 Dossier.objects.filter(pk=case.dossier.pk).update(created_at=case.received_at)
-    if queued is not None:
-        # Three months of history are not news: the notices to applicants and officers queued for
-        # it (one per action) are dropped before the background worker sends them.
-        queued = queued.filter(pk__gt=first_task) if first_task is not None else queued
-        queued.filter(status="READY").delete()
     return Dossier.objects.filter(agency=agency).count()
 
 
-def _queued_notifications():
-    """The dossier notification tasks waiting in the database task queue (``None`` with
-    another task backend: the immediate one of the tests has run them already)."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model("django_tasks_database", "DBTaskResult")
-    except LookupError:
-        return None
-    return model.objects.filter(task_path__startswith="motcua.dossiers.tasks.notify_")

@@ -60,6 +60,7 @@ from motcua.dossiers.workflow import (
     shift_active_steps,
     start,
 )
+from motcua.notify.services import notifications_are_silenced
 from motcua.org.access import active_positions
 from motcua.org.models import Role, Unit, User
 from motcua.worktime.clock import ClockEvent
@@ -671,7 +672,8 @@ def _tell_applicant(work: Work) -> None:
     the task is queued in the action's transaction, committed with it or not at all."""
     from motcua.dossiers.tasks import notify_applicant
 
-    notify_applicant.enqueue(work.dossier.pk, work.dossier.last_seq)
+    if not notifications_are_silenced():
+        notify_applicant.enqueue(work.dossier.pk, work.dossier.last_seq)
 
 
 def refresh_due_moments(*, schedule_id: int | None = None) -> int:

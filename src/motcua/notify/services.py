@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -198,12 +200,30 @@ STAFF_EVENT_ACTIONS = frozenset({
 })
 
 
+_silenced: ContextVar[bool] = ContextVar("motcua_notifications_silenced", default=False)
+
+
+@contextmanager
+def notifications_silenced() -> Iterator[None]:
+    """Actions played into the past (the demo's history, an import) tell no one: inside this
+    block no notification is queued for officers or applicants."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
+def notifications_are_silenced() -> bool:
+    return _silenced.get()
+
+
 def tell_staff_later(dossier: Dossier, action: str) -> None:
     """In the background, tell the officers concerned by the dossier's last event. Called once
     per action (``motcua.dossiers.workflow.finish``), inside its transaction: the task is queued
     in the database with the action, so it is committed (or rolled back) with it and never lost
     in between. Does nothing for actions that concern no officer."""
-    if action not in STAFF_EVENT_ACTIONS:
+    if action not in STAFF_EVENT_ACTIONS or notifications_are_silenced():
         return
     from motcua.dossiers.tasks import notify_staff_of_event
 
