@@ -79,9 +79,16 @@ def test_accepting_gives_the_official_code_and_the_due_moment_of_the_procedure(a
         "start": received.isoformat(), "procedure": "1.012767", "amount": "8", "unit": "day"}).json()
     assert created["due_at"] == expected["due_at"]
     assert created["due_at"].endswith("+07:00")
-    assert created["current_step"]["name"] == "Kiểm tra hồ sơ, lập Phiếu chuyển thông tin địa chính"
-    assert created["current_step"]["unit"]["code"] == "vpdk-dk"
-    assert [d["id"] for d in created["documents"]] == body()["documents_received"]
+    assert created["current_unit"]["code"] == "vpdk-dk"
+    # The answer is short; the whole dossier is at its address, also given as the Location header.
+    assert "history" not in created and "steps" not in created
+    assert created["url"] == f"{DOSSIERS}/{created['code']}"
+    full = api("motcua").get(created["url"]).json()
+    assert (full["code"], full["due_at"], full["version"]) == (created["code"], created["due_at"],
+                                                                created["version"])
+    assert full["current_step"]["name"] == "Kiểm tra hồ sơ, lập Phiếu chuyển thông tin địa chính"
+    assert full["current_step"]["unit"]["code"] == "vpdk-dk"
+    assert [d["id"] for d in full["documents"]] == body()["documents_received"]
     second = accept(api, applicant={**body()["applicant"], "id_number": "092190009999"})
     assert second["code"] == f"000.15.31.H13-{today:%y%m%d}-0002"
 
@@ -119,6 +126,8 @@ def test_a_retried_request_with_the_same_key_returns_the_same_dossier(api):
     assert first.status_code == 201 and again.status_code == 200
     assert again["Idempotent-Replayed"] == "true" and not first.has_header("Idempotent-Replayed")
     assert again.json()["code"] == first.json()["code"]
+    assert again["Location"] == first["Location"] == f"{DOSSIERS}/{first.json()['code']}"
+    assert again.json()["lookup_secret"] == first.json()["lookup_secret"]
     assert Dossier.objects.count() == 1
     # the same key for another dossier is refused, and nothing is made
     other = post(api("motcua"), DOSSIERS, body(request="Chuyển nhượng thửa đất số 12"), **key)
@@ -366,7 +375,7 @@ def test_required_reasons_and_bad_text_are_422_never_500(api):
 def test_scans_are_checked_and_attached(api, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     scan = {"filename": "don-dang-ky.pdf", "content_base64": base64.b64encode(PDF).decode()}
-    created = accept(api, attachments=[scan])
+    created = api("motcua").get(accept(api, attachments=[scan])["url"]).json()
     assert [(f["filename"], f["kind"], f["size"]) for f in created["files"]] == [
         ("don-dang-ky.pdf", "scan", len(PDF))]
     fake = {"filename": "anh.pdf", "content_base64": base64.b64encode(b"\x89PNG\r\n\x1a\nxx").decode()}

@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,9 +74,8 @@ from motcua.dossiers.selectors import (
     available_actions,
     deadline_of,
     dossier_for,
-    events_of,
+    dossier_record,
     queue,
-    steps_of,
 )
 from motcua.dossiers.timeliness import is_overdue
 from motcua.org.access import agencies_of
@@ -319,9 +319,24 @@ class DossierOut(Schema):
                          "on the state you saw.")
 
 
-class DossierCreatedOut(DossierOut):
+class DossierCreatedOut(Schema):
+    """What a client needs once a dossier is accepted; the whole dossier is at its ``url``."""
+
+    id: int
+    code: str = Field(description="The official dossier code.")
+    url: str = Field(description="The dossier in this API (`GET` it for its steps, history and actions); "
+                     "also sent as the `Location` header.")
+    status: StatusCode
+    status_label: str
+    procedure: DossierProcedureOut
+    applicant_name: str
+    received_at: dt.datetime
+    due_at: dt.datetime | None = Field(description="The appointment given to the applicant.")
+    original_due_at: dt.datetime | None = Field(description="The due moment without extensions.")
+    current_unit: UnitRefOut | None = Field(description="The unit the dossier went to.")
     lookup_secret: str = Field(description="Printed on the receipt: with the code, the applicant looks "
                                "the dossier up on the public portal.")
+    version: int = Field(description="Send it back as `version` to act only on the state you saw.")
 
 
 class DossierSummaryOut(Schema):
@@ -389,11 +404,11 @@ def _procedure(d: Dossier) -> dict:
     return {"code": d.procedure.national_code, "name": d.version.name, "version": d.version.number}
 
 
-def _detail(user: User, d: Dossier, **extra: Any) -> dict:
-    """A dossier as ``DossierOut`` (or ``DossierCreatedOut`` with ``extra``) describes it."""
+def _detail(user: User, d: Dossier) -> dict:
+    """A dossier as ``DossierOut`` describes it."""
     tz, now = _tz(d), timezone.now()
-    steps = steps_of(d)
-    active = [s for s in steps if s.status == StepStatus.ACTIVE]
+    record = dossier_record(d)
+    steps, active = record.steps, record.active
     deadline = deadline_of(d, now)
     return dict(
         id=d.pk, code=d.code, status=d.status, status_label=str(DossierStatus(d.status).label),
@@ -413,15 +428,27 @@ def _detail(user: User, d: Dossier, **extra: Any) -> dict:
         active_steps=[_step(s, tz, now) for s in active],
         steps=[_step(s, tz, now) for s in steps],
         deadline_explanation=deadline.explanation.as_dict() if deadline else [],
-        history=[_event(e, tz) for e in events_of(d)],
+        history=[_event(e, tz) for e in record.events],
         documents=[{"id": r.required_document_id, "name": r.name, "originals": r.originals,
                     "copies": r.copies, "at_supplement": r.at_supplement}
-                   for r in d.received_documents.all()],
+                   for r in record.documents],
         files=[{"id": f.pk, "filename": f.filename, "kind": f.kind, "content_type": f.content_type,
-                "size": f.size, "uploaded_at": _local(f.uploaded_at, tz)} for f in d.files.all()],
+                "size": f.size, "uploaded_at": _local(f.uploaded_at, tz)} for f in record.files],
         actions=[str(a) for a in available_actions(user, d, active)],
         version=d.lock_version,
-        **extra,
+    )
+
+
+def _created(d: Dossier, url: str) -> dict:
+    """A dossier just accepted (or accepted by an earlier request with the same key), as
+    ``DossierCreatedOut`` describes it: from the dossier the service returned, whose procedure,
+    version, agency and unit are already loaded."""
+    tz = _tz(d)
+    return dict(
+        id=d.pk, code=d.code, url=url, status=d.status, status_label=str(DossierStatus(d.status).label),
+        procedure=_procedure(d), applicant_name=d.applicant_name, received_at=_local(d.received_at, tz),
+        due_at=_local(d.due_at, tz), original_due_at=_local(d.original_due_at, tz),
+        current_unit=_unit(d.current_unit), lookup_secret=d.secret, version=d.lock_version,
     )
 
 
@@ -437,10 +464,8 @@ def _find(user: User, code: str) -> Dossier:
 
 
 def _load(pk: int) -> Dossier:
-    """A dossier the caller has just acted on, with what its page shows."""
-    return Dossier.objects.select_related(
-        "agency", "procedure", "version", "receiving_unit", "received_by", "current_unit",
-        "deadline__schedule__agency").get(pk=pk)
+    """A dossier the caller has just acted on, read as :func:`dossier_for` reads it."""
+    return Dossier.objects.select_related("agency", "procedure", "version", "deadline__schedule").get(pk=pk)
 
 
 def _attachments(items: Sequence[AttachmentIn], field: str = "attachments") -> list[CheckedFile]:
@@ -524,6 +549,9 @@ def _day(value: str | None, field: str) -> dt.date | None:
 
 
 # -- operations ---------------------------------------------------------------------------------
+LOCATION = {"description": "The dossier's address in this API, `/api/v1/dossiers/{code}`.",
+            "schema": {"type": "string"}}
+
 @router.get(
     "",
     response={200: DossierPageOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
@@ -578,11 +606,14 @@ def list_dossiers(
               413: ErrorOut, 422: ErrorOut},
     summary="Accept a complete dossier at the desk",
     openapi_extra={"responses": {
-        201: {"description": "Accepted: the new dossier, with its code and due moment."},
+        201: {"description": "Accepted: the new dossier's code, due moment and lookup secret; the whole "
+              "dossier (steps, history, deadline explanation, actions) is at `url`.",
+              "headers": {"Location": LOCATION}},
         200: {"description": "A repeat of an earlier request with the same `Idempotency-Key`: the dossier "
-              "that request made. Nothing new was made.",
+              "that request made, as it is now. Nothing new was made.",
               "headers": {"Idempotent-Replayed": {"description": "Always `true` on a repeat.",
-                                                  "schema": {"type": "string", "enum": ["true"]}}}},
+                                                  "schema": {"type": "string", "enum": ["true"]}},
+                          "Location": LOCATION}},
     }},
     description="For desk officers (403 otherwise). The dossier gets its official code and its due "
     "moment from the procedure's time limit and counting rule, and goes to the first handling "
@@ -592,7 +623,9 @@ def list_dossiers(
     "dossier, e.g. a UUID) to retry safely: a request repeated with the same key by the same user "
     "never makes a second dossier, even when both arrive at the same instant. The first request "
     "answers **201**; a repeat answers **200** with the dossier that request made, as it is now, and "
-    "the header `Idempotent-Replayed: true`. The same key with a different body answers 422.",
+    "the header `Idempotent-Replayed: true`. The same key with a different body answers 422.\n\n"
+    "The answer is short (code, status, due moments, lookup secret); `GET` the dossier at `url` (the "
+    "`Location` header) for its steps, history, deadline explanation and the caller's actions.",
 )
 def accept_dossier(
     request,
@@ -604,12 +637,19 @@ def accept_dossier(
     user = request.auth
     _desk_agencies(user)
     key = idempotency_key.strip() if idempotency_key is not None else None
-    digest = _digest(body)
+    digest = _digest(body) if key else ""
+
+    def answer(status: int, d: Dossier) -> Status:
+        url = f"{request.path.rstrip('/')}/{quote(d.code)}"
+        response["Location"] = url
+        if status == 200:
+            response["Idempotent-Replayed"] = "true"
+        return Status(status, _created(d, url))
+
     if key:
         earlier = _earlier(user, key, digest)
         if earlier is not None:
-            response["Idempotent-Replayed"] = "true"
-            return Status(200, _detail(user, earlier, lookup_secret=earlier.secret))
+            return answer(200, earlier)
     filing = _filing(user, body)
     files = _attachments(body.attachments)
     try:
@@ -620,10 +660,8 @@ def accept_dossier(
         earlier = _earlier(user, key, digest) if key else None
         if earlier is None:
             raise
-        response["Idempotent-Replayed"] = "true"
-        return Status(200, _detail(user, earlier, lookup_secret=earlier.secret))
-    dossier = _load(dossier.pk)
-    return Status(201, _detail(user, dossier, lookup_secret=dossier.secret))
+        return answer(200, earlier)
+    return answer(201, dossier)
 
 
 @router.get(

@@ -72,4 +72,8 @@ def database_from_env(environ: Mapping[str, str], default_sqlite_path: Path) -> 
         )
     config["CONN_MAX_AGE"] = 60
     config["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiles a query whose estimated cost passes a threshold: for the short
+    # queries of a one-stop desk (a page's counts capped at a thousand rows each) compiling takes
+    # tens of milliseconds, longer than running them.
+    config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config

@@ -49,6 +49,8 @@ class Status(models.TextChoices):
 
 #: A dossier in one of these states has a running (or paused) clock and no result yet.
 OPEN_STATUSES = (Status.PROCESSING, Status.AWAITING_SUPPLEMENT, Status.PAUSED)
+#: The states a dossier is in while it is in some work queue.
+QUEUE_STATUSES = (Status.SUBMITTED, Status.INCOMPLETE, *OPEN_STATUSES, Status.READY)
 #: The applicant-side clock is stopped in these states.
 PAUSED_STATUSES = (Status.AWAITING_SUPPLEMENT, Status.PAUSED)
 #: Nothing more can happen to a dossier in these states.
@@ -159,7 +161,9 @@ class Dossier(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     lock_version = models.PositiveIntegerField(default=0)
     last_seq = models.PositiveIntegerField(default=0)
-    search_text = models.CharField(max_length=600, editable=False, db_index=True)
+    #: Code, applicant, ID number, phone and procedure code without diacritics, for the queues'
+    #: search (a substring search: an ordinary index would not serve it).
+    search_text = models.CharField(max_length=600, editable=False)
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -170,6 +174,14 @@ class Dossier(models.Model):
             models.Index(fields=["agency", "resolved_at"], name="dossier_by_resolution"),
             models.Index(fields=["current_unit", "status"], name="dossier_by_unit"),
             models.Index(fields=["applicant_id_number"], name="dossier_by_applicant_id"),
+            # The work queues at province scale list a few thousand dossiers of a million: these
+            # hold just those, in each queue's order, with the agency that scopes them.
+            models.Index(fields=["status", "due_at", "id", "agency"], name="dossier_in_queue",
+                         condition=Q(status__in=[*QUEUE_STATUSES])),
+            models.Index(fields=["id", "agency"], name="dossier_at_reception",
+                         condition=Q(status__in=[Status.SUBMITTED, Status.INCOMPLETE])),
+            models.Index(fields=["resolved_at", "id", "agency"], name="dossier_to_return",
+                         condition=Q(status=Status.READY)),
         ]
 
     def __str__(self) -> str:
@@ -223,6 +235,11 @@ class DossierStep(models.Model):
                          name="active_step_by_unit"),
             models.Index(fields=["assignee", "due_at"], condition=Q(status="active"),
                          name="active_step_by_assignee"),
+            # Whether one of a dossier's active steps is the viewer's (the queues), and whether
+            # a dossier passed through a unit the viewer sees, from the indexes alone.
+            models.Index(fields=["dossier", "unit", "assignee", "role", "kind"], condition=Q(status="active"),
+                         name="active_step_by_dossier"),
+            models.Index(fields=["dossier", "unit"], name="step_by_dossier_and_unit"),
         ]
 
     def __str__(self) -> str:

@@ -13,24 +13,11 @@
 from __future__ import annotations
 
 from motcua.dossiers.models import Dossier, DossierStep
-from motcua.org.access import active_positions, descendants, sees_reception, visible_unit_ids
+from motcua.org.access import active_positions, led_unit_ids, sees_reception, visible_unit_ids
 from motcua.org.models import Role, User
 
 LEADER_ROLES = frozenset({Role.UNIT_HEAD, Role.AGENCY_LEADER})
 WORKER_ROLES = frozenset({Role.SPECIALIST, Role.UNIT_HEAD, Role.DESK_OFFICER})
-
-
-def _cached(user: User, key: str, compute):
-    cache = user.__dict__.setdefault("_motcua_cache", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
-def led_unit_ids(user: User) -> set[int]:
-    """Units ``user`` heads, and every unit below them."""
-    return _cached(user, "led_units", lambda: descendants(
-        p.unit for p in active_positions(user) if p.role == Role.UNIT_HEAD))
 
 
 def leader_agency_ids(user: User) -> set[int]:

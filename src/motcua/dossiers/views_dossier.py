@@ -20,7 +20,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.catalog.models import RequiredDocument
 from motcua.dossiers import forms, permissions, process, selectors, services
-from motcua.dossiers.models import Action, Dossier, DossierStep, StepStatus
+from motcua.dossiers.models import (
+    Action,
+    ApplicantKind,
+    Channel,
+    Dossier,
+    DossierStep,
+    FileKind,
+    Outcome,
+    ReturnMethod,
+    Status,
+    StepStatus,
+    Timeliness,
+)
 from motcua.dossiers.views import detail_url, key_of
 from motcua.dossiers.workflow import ActionRefused, changed_message
 from motcua.org.models import Position, Unit, User
@@ -29,33 +41,32 @@ from motcua.org.models import Position, Unit, User
 @dataclass(frozen=True)
 class ActionPage:
     """How the page offers one action: its form, the service it calls, the address (a slug of
-    ``/ho-so/<code>/``), the message once done, the button's style and which of the active steps
-    the viewer chooses from (``works``: the steps they work on; ``leads``: those they lead;
-    ``forward`` / ``approve``: the steps they work on before / at the decision)."""
+    ``/ho-so/<code>/``), the message once done, the button's style and whether the viewer
+    chooses the step it is taken on (among :func:`selectors.action_steps`)."""
 
     form: type[forms.ActionForm]
     service: Callable[..., Dossier]
     slug: str
     done: Any
     style: str = "outline-primary"
-    steps: str = ""
+    steps: bool = False
 
 
 ACTION_PAGES: dict[str, ActionPage] = {
     Action.FORWARD: ActionPage(forms.ForwardForm, services.forward, "chuyen-buoc",
-                               gettext_lazy("Đã chuyển hồ sơ sang bước tiếp theo."), "primary", "forward"),
+                               gettext_lazy("Đã chuyển hồ sơ sang bước tiếp theo."), "primary", True),
     Action.APPROVE: ActionPage(forms.ApproveForm, services.approve, "phe-duyet",
                                gettext_lazy("Đã phê duyệt; kết quả được chuyển về Bộ phận Một cửa."),
-                               "success", "approve"),
+                               "success", True),
     Action.ASSIGN: ActionPage(forms.AssignForm, services.assign_step, "phan-cong",
-                              gettext_lazy("Đã phân công xử lý hồ sơ."), steps="leads"),
+                              gettext_lazy("Đã phân công xử lý hồ sơ."), steps=True),
     Action.SEND_BACK: ActionPage(forms.SendBackForm, services.send_back, "tra-lai",
-                                 gettext_lazy("Đã trả hồ sơ về bước trước."), "outline-warning", "leads"),
+                                 gettext_lazy("Đã trả hồ sơ về bước trước."), "outline-warning", True),
     Action.REQUEST_SUPPLEMENT: ActionPage(forms.SupplementRequestForm, services.request_supplement,
                                           "yeu-cau-bo-sung",
                                           gettext_lazy("Đã yêu cầu bổ sung hồ sơ; thời hạn tạm dừng cho "
                                                        "đến khi nhận đủ hồ sơ bổ sung."),
-                                          "outline-warning", "works"),
+                                          "outline-warning", True),
     Action.RECEIVE_SUPPLEMENT: ActionPage(forms.ReceiveSupplementForm, services.receive_supplement,
                                           "nhan-bo-sung",
                                           gettext_lazy("Đã nhận hồ sơ bổ sung; thời hạn tiếp tục được tính."),
@@ -70,7 +81,7 @@ ACTION_PAGES: dict[str, ActionPage] = {
                                  "outline-warning"),
     Action.REJECT: ActionPage(forms.RejectForm, services.reject, "khong-giai-quyet",
                               gettext_lazy("Đã ghi nhận không giải quyết; văn bản trả lời được chuyển về "
-                                           "Bộ phận Một cửa."), "outline-danger", "leads"),
+                                           "Bộ phận Một cửa."), "outline-danger", True),
     Action.RETURN: ActionPage(forms.ReturnForm, services.return_result, "tra-ket-qua",
                               gettext_lazy("Đã trả kết quả giải quyết."), "success"),
     Action.WITHDRAW: ActionPage(forms.WithdrawForm, services.withdraw, "dung-giai-quyet",
@@ -84,20 +95,6 @@ ACTION_PAGES: dict[str, ActionPage] = {
 
 
 # -- what each form offers ----------------------------------------------------------------------
-def _candidate_steps(user: User, dossier: Dossier, active: list[DossierStep],
-                     which: str) -> list[DossierStep]:
-    """The active steps the viewer chooses from for an action (the service checks again)."""
-    if which == "leads":
-        return [s for s in active if permissions.leads_step(user, s)]
-    works = [s for s in active if permissions.works_on_step(user, s)]
-    if which in ("forward", "approve"):
-        decision = process.approval_index(dossier.version)
-        at_decision = [s for s in works
-                       if process.stage_index(dossier.version, s.process_step_id) == decision]
-        return at_decision if which == "approve" else [s for s in works if s not in at_decision]
-    return works
-
-
 def _optional_next(dossier: Dossier, steps: list[DossierStep]) -> str:
     """The optional steps of the stage after the one being finished (a field inspection), which
     the officer may include when forwarding."""
@@ -132,7 +129,7 @@ def action_form(name: str, user: User, dossier: Dossier, active: list[DossierSte
     page = ACTION_PAGES[name]
     kwargs: dict[str, Any] = {"dossier": dossier}
     if page.steps:
-        kwargs["steps"] = _candidate_steps(user, dossier, active, page.steps)
+        kwargs["steps"] = selectors.action_steps(user, dossier, name, active)
     if name == Action.FORWARD:
         kwargs["optional_step"] = _optional_next(dossier, kwargs["steps"])
     elif name == Action.ASSIGN:
@@ -144,10 +141,28 @@ def action_form(name: str, user: User, dossier: Dossier, active: list[DossierSte
 
 
 # -- the page -----------------------------------------------------------------------------------
+def _label(choices: type[Any], value: str) -> Any:
+    """``value``'s label, as ``get_FOO_display`` gives it (which rebuilds the field's choices at
+    every call: a tenth of a millisecond each, many times on a page)."""
+    return choices(value).label if value in choices.values else value
+
+
+def _labels(dossier: Dossier, record: selectors.DossierRecord) -> dict[str, Any]:
+    """The names of the dossier's choices; each event and file gets its own as ``label``."""
+    for e in record.events:
+        e.label = _label(Action, e.action)
+    for f in record.files:
+        f.label = _label(FileKind, f.kind)
+    return {"status": _label(Status, dossier.status), "channel": _label(Channel, dossier.channel),
+            "return_method": _label(ReturnMethod, dossier.return_method),
+            "outcome": _label(Outcome, dossier.outcome), "timeliness": _label(Timeliness, dossier.timeliness),
+            "applicant_kind": _label(ApplicantKind, dossier.applicant_kind)}
+
+
 def _page(request: HttpRequest, dossier: Dossier, *, bound: tuple[str, forms.ActionForm] | None = None,
           status: int = 200) -> HttpResponse:
-    steps = selectors.steps_of(dossier)
-    active = [s for s in steps if s.status == StepStatus.ACTIVE]
+    record = selectors.dossier_record(dossier)
+    steps, events, active = record.steps, record.events, record.active
     allowed = selectors.available_actions(request.user, dossier, active)
     offered = []
     for name in allowed:
@@ -158,16 +173,15 @@ def _page(request: HttpRequest, dossier: Dossier, *, bound: tuple[str, forms.Act
                         "url": f"{detail_url(dossier)}{ACTION_PAGES[name].slug}/",
                         "open": bool(bound and bound[0] == name)})
     deadline = selectors.deadline_of(dossier)
-    events = selectors.events_of(dossier)
     return render(request, "dossiers/detail.html", {
-        "dossier": dossier, "key": key_of(dossier), "steps": steps, "active": active,
+        "dossier": dossier, "key": key_of(dossier), "labels": _labels(dossier, record),
+        "steps": steps, "active": active,
         "actions": offered, "allowed": allowed,
         "reception_actions": [a for a in allowed if a in (Action.ACCEPT, Action.REFUSE,
                                                           Action.REQUEST_COMPLETION)],
         "deadline": deadline, "explanation": deadline.explanation.render() if deadline else [],
-        "events": events, "slip": selectors.control_slip(dossier),
-        "documents": list(dossier.received_documents.all()),
-        "files": list(dossier.files.select_related("uploaded_by")),
+        "events": events, "slip": selectors.control_slip(dossier, steps, events),
+        "documents": record.documents, "files": record.files,
         "completion_guided": any(e.action == Action.REQUEST_COMPLETION for e in events),
         "overdue": bool(dossier.due_at and dossier.is_open and deadline and deadline.is_overdue),
     }, status=status)

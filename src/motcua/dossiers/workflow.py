@@ -132,7 +132,7 @@ def begin(dossier_id: int, actor: User, *, expected_version: int | None = None,
     ``lock_version``. With ``expected_version`` (what the officer's page showed) a dossier
     changed in the meantime is refused with :class:`DossierChanged` instead of acting on a state
     the officer did not see."""
-    dossier = (Dossier.objects.select_related("procedure", "version", "deadline__schedule")
+    dossier = (Dossier.objects.select_related("version", "deadline__schedule")
                .select_for_update(of=("self",)).filter(pk=dossier_id).first())
     if dossier is None:
         raise Dossier.DoesNotExist

@@ -70,14 +70,26 @@ def descendants(units: Iterable[Unit]) -> set[int]:
     return seen
 
 
+def led_unit_ids(user: User, day: dt.date | None = None) -> set[int]:
+    """Ids of the units ``user`` heads, and of every unit below them (read once per user
+    object, like the positions)."""
+    cache_key = ("_motcua_led_units", day)
+    cache = user.__dict__.setdefault("_motcua_cache", {})
+    if cache_key not in cache:
+        heads = [p.unit for p in active_positions(user, day) if p.role == Role.UNIT_HEAD]
+        cache[cache_key] = descendants(heads)
+    return cache[cache_key]
+
+
 def visible_unit_ids(user: User, day: dt.date | None = None) -> set[int]:
     """Ids of the units whose work ``user`` may see."""
     positions = active_positions(user, day)
     if user.is_authenticated and user.is_superuser and not positions:
         return set(Unit.objects.values_list("id", flat=True))
     wide_agencies = {p.unit.agency_id for p in positions if p.role in AGENCY_WIDE_ROLES}
-    visible = set(Unit.objects.filter(agency_id__in=wide_agencies).values_list("id", flat=True))
-    visible |= descendants(p.unit for p in positions if p.role == Role.UNIT_HEAD)
+    visible = set(Unit.objects.filter(agency_id__in=wide_agencies).values_list("id", flat=True)
+                  if wide_agencies else ())
+    visible |= led_unit_ids(user, day)
     visible |= {p.unit_id for p in positions if p.role in (Role.SPECIALIST, Role.DESK_OFFICER)}
     return visible
 
