@@ -27,6 +27,13 @@ def test_postgres_url_is_parsed():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
         "127.0.0.1", 5433, "motcua", "u")
+    assert config["OPTIONS"]["options"] == "-c jit=off"  # short queries: compiling costs more
+
+
+def test_postgres_options_given_in_the_url_are_kept():
+    url = "postgres://u:p@127.0.0.1:5433/motcua?options=-c%20search_path%3Dmotcua"
+    config = database_from_env({"DATABASE_URL": url}, DEFAULT)
+    assert config["OPTIONS"]["options"] == "-c search_path=motcua -c jit=off"
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from django.db import connection
 
 from motcua.audit.models import AuditEvent
 from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent, Status
-from motcua.dossiers.services import accept_dossier, approve, forward
+from motcua.dossiers.services import accept_dossier, approve, forward, request_completion
 from motcua.dossiers.workflow import ActionRefused
 from motcua.org.models import User
 from tests.dossiers.conftest import applicant, filing_for
@@ -119,6 +119,25 @@ def test_two_officers_forwarding_the_same_step_at_once_cannot_both_succeed(accep
     assert AuditEvent.objects.filter(action="dossier.forward").count() == 1
     assert [s.kind for s in active(d)] == ["consult"]
     assert fresh(d).last_seq == 2
+
+
+def test_two_desks_receiving_the_same_waiting_dossier_at_once_receive_it_once(procedure):
+    """The second desk waits for the first one's lock and then sees the dossier already received:
+    a clear refusal, not an error (it must not act on the row's new state joined to the old
+    state of its deadline)."""
+    p = procedure("1.012767")
+    waiting = request_completion(actor=as_user("motcua"), filing=filing_for(p, documents_received=[]),
+                                 missing=["Bản sao Giấy chứng nhận"], at=nov(10, 9))
+
+    def job(username: str) -> Callable[[], str]:
+        return lambda: accept_dossier(actor=as_user(username), filing=filing_for(p), dossier=waiting,
+                                      at=nov(11, 9)).code
+
+    codes, errors = at_once([job("motcua2"), job("motcua3")])
+    assert len(codes) == 1 and len(errors) == 1
+    assert isinstance(errors[0], ActionRefused), errors
+    assert fresh(waiting).status == Status.PROCESSING and fresh(waiting).code == codes[0]
+    assert AuditEvent.objects.filter(action="dossier.accept").count() == 1
 
 
 def test_two_leaders_approving_at_once_approve_once(accepted):

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from motcua.dossiers.models import StepStatus
-from motcua.dossiers.services import assign_step, forward, receive_supplement, request_supplement
+from motcua.dossiers.services import apologize, assign_step, forward, receive_supplement, request_supplement
 from motcua.notify.models import Kind, Notification
 from motcua.notify.services import notify_staff, on_dossier_event
 from motcua.notify.sms import LogGateway
@@ -78,8 +78,8 @@ def test_forwarding_tells_who_does_the_next_step(accepted, staff):
 
 
 def test_the_staff_are_told_only_of_actions_that_commit(accepted, staff):
-    """The task is queued inside the action's transaction: an action that fails tells no one
-    (and a committed one cannot lose its task between the commit and the queue)."""
+    """The notices are written in the action's transaction (in production the task is queued
+    there too): an action that fails or is rolled back leaves none in anyone's list."""
     dossier = accepted()
     before = Notification.objects.count()
     with pytest.raises(PermissionDenied):  # a specialist may not assign
@@ -131,3 +131,11 @@ def test_an_applicant_without_email_gets_the_sms_only(accepted, staff, django_ca
                            at=at(11, 9))
     assert not [m for m in mail.outbox if "lan@example.vn" in m.to]
     assert LogGateway.sent and "Trích lục bản đồ" in LogGateway.sent[-1][1]
+
+
+def test_the_applicant_is_told_the_new_appointment_of_an_apology(accepted, staff):
+    dossier = accepted()  # due Friday 20/11 at 17:00
+    apologize(actor=staff("truongdk"), dossier=dossier, new_due_at=at(25, 17),
+              reason="Chờ ý kiến của cơ quan thuế", at=at(19, 10))
+    phone, text = LogGateway.sent[-1]
+    assert phone == "0912345678" and "17:00 25/11/2026" in text and "20/11/2026" not in text

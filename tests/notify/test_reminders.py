@@ -14,6 +14,7 @@ from motcua.dossiers.models import StepStatus
 from motcua.dossiers.services import apologize, assign_step, receive_supplement, request_supplement
 from motcua.notify.models import Kind, Notification
 from motcua.notify.reminders import send_reminders
+from motcua.notify.services import notifications_silenced
 from motcua.org.models import Position, Role, Unit, User
 from tests.notify.conftest import at
 
@@ -21,11 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _only_reminders(monkeypatch):
+def _only_reminders():
     """These tests count reminders: the messages the actions themselves send (tested in
     test_events.py) are left out."""
-    monkeypatch.setattr("motcua.dossiers.workflow.tell_staff_later", lambda dossier, action: None)
-    monkeypatch.setattr("motcua.dossiers.services._tell_applicant", lambda work: None)
+    with notifications_silenced():
+        yield
 
 
 def first_step(dossier):

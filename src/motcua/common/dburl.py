@@ -75,5 +75,7 @@ def database_from_env(environ: Mapping[str, str], default_sqlite_path: Path) -> 
     # PostgreSQL's JIT compiles a query whose estimated cost passes a threshold: for the short
     # queries of a one-stop desk (a page's counts capped at a thousand rows each) compiling takes
     # tens of milliseconds, longer than running them.
-    config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    options = config.setdefault("OPTIONS", {})
+    if "jit" not in options.get("options", ""):
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     return config

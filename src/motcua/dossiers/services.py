@@ -60,7 +60,6 @@ from motcua.dossiers.workflow import (
     shift_active_steps,
     start,
 )
-from motcua.notify.services import notifications_are_silenced
 from motcua.org.access import active_positions
 from motcua.org.models import Role, Unit, User
 from motcua.worktime.clock import ClockEvent
@@ -143,6 +142,8 @@ def _upsert_applicant(agency_id: int, data: ApplicantData) -> Applicant:
     Applicant.objects.bulk_create(
         [applicant], update_conflicts=True, unique_fields=["agency", "id_number"],
         update_fields=["kind", "name", "phone", "email", "address", "updated_at"])
+    if applicant.pk is None:  # SQLite before 3.35 returns no row from an upsert
+        applicant.pk = Applicant.objects.get(agency_id=agency_id, id_number=data.id_number).pk
     return applicant
 
 
@@ -472,8 +473,7 @@ def request_supplement(*, actor: User, dossier: Dossier, items: Sequence[str], n
     clock(work, ClockEvent.pause(work.now, reason=_("chờ bổ sung hồ sơ")))
     event(work, Action.REQUEST_SUPPLEMENT, from_status=Status.PROCESSING, step=current,
           to_unit=work.dossier.receiving_unit, note=_note(note), data={"items": items})
-    _tell_applicant(work)
-    return finish(work, Action.REQUEST_SUPPLEMENT)
+    return finish(work, Action.REQUEST_SUPPLEMENT, tell_applicant=True)
 
 
 def _resume(work: Work, reason: str) -> None:
@@ -525,8 +525,7 @@ def pause(*, actor: User, dossier: Dossier, reason: str, version: int | None = N
     work.dossier.status, work.dossier.paused_at = Status.PAUSED, work.now
     clock(work, ClockEvent.pause(work.now, reason=_("chờ thực hiện nghĩa vụ tài chính")))
     event(work, Action.PAUSE, from_status=Status.PROCESSING, note=reason)
-    _tell_applicant(work)
-    return finish(work, Action.PAUSE)
+    return finish(work, Action.PAUSE, tell_applicant=True)
 
 
 @transaction.atomic
@@ -570,8 +569,7 @@ def apologize(*, actor: User, dossier: Dossier, new_due_at: dt.datetime, reason:
     event(work, Action.APOLOGIZE, from_status=Status.PROCESSING, step=current, note=reason,
           data={"old_due_at": due.isoformat(), "new_due_at": work.dossier.due_at.isoformat(),
                 "before_due": work.now <= due})
-    _tell_applicant(work)
-    return finish(work, Action.APOLOGIZE)
+    return finish(work, Action.APOLOGIZE, tell_applicant=True)
 
 
 # -- the end -----------------------------------------------------------------------------------
@@ -665,15 +663,6 @@ def attach_files(*, actor: User, dossier: Dossier, files: Sequence[CheckedFile],
     stored = _store_files(work, files, kind if kind in FileKind.values else FileKind.OTHER)
     event(work, Action.ATTACH, from_status=work.dossier.status, data={"files": [f.pk for f in stored]})
     return finish(work, Action.ATTACH)
-
-
-def _tell_applicant(work: Work) -> None:
-    """In the background, tell the applicant what happened (by email, and SMS where configured):
-    the task is queued in the action's transaction, committed with it or not at all."""
-    from motcua.dossiers.tasks import notify_applicant
-
-    if not notifications_are_silenced():
-        notify_applicant.enqueue(work.dossier.pk, work.dossier.last_seq)
 
 
 def refresh_due_moments(*, schedule_id: int | None = None) -> int:

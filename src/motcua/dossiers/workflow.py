@@ -25,7 +25,7 @@ from motcua.dossiers.models import (
     StepStatus,
 )
 from motcua.dossiers.timeliness import classify
-from motcua.notify.services import tell_staff_later
+from motcua.notify.services import tell_applicant_later, tell_staff_later
 from motcua.org.models import Unit, User
 from motcua.worktime.amount import WorkAmount
 from motcua.worktime.calendar import WorkCalendar
@@ -126,18 +126,20 @@ def begin(dossier_id: int, actor: User, *, expected_version: int | None = None,
           at: dt.datetime | None = None) -> Work:
     """Take the dossier for one action (inside ``transaction.atomic``).
 
-    One statement reads the dossier and locks its row until commit (``SELECT … FOR UPDATE`` on
+    The first statement locks the dossier's row until commit (``SELECT … FOR UPDATE`` on
     PostgreSQL; on SQLite the transaction already holds the write lock), so a second officer
-    acting at the same moment waits and then sees this action's result. ``finish`` raises
-    ``lock_version``. With ``expected_version`` (what the officer's page showed) a dossier
-    changed in the meantime is refused with :class:`DossierChanged` instead of acting on a state
-    the officer did not see."""
-    dossier = (Dossier.objects.select_related("version", "deadline__schedule")
-               .select_for_update(of=("self",)).filter(pk=dossier_id).first())
-    if dossier is None:
+    acting at the same moment waits and then sees this action's result; ``finish`` raises
+    ``lock_version``. The dossier is read after the lock, with what it refers to: a statement
+    that waited for the lock would see the new row joined to the old state of the others. With
+    ``expected_version`` (what the officer's page showed) a dossier changed in the meantime is
+    refused with :class:`DossierChanged` instead of acting on a state the officer did not see."""
+    locked = list(Dossier.objects.select_for_update().filter(pk=dossier_id)
+                  .values_list("lock_version", flat=True))
+    if not locked:
         raise Dossier.DoesNotExist
-    if expected_version is not None and dossier.lock_version != expected_version:
+    if expected_version is not None and locked[0] != expected_version:
         raise DossierChanged(changed_message())
+    dossier = Dossier.objects.select_related("version", "deadline__schedule").get(pk=dossier_id)
     return Work(dossier=dossier, actor=actor, now=at or timezone.now(), schedule=schedule_of(dossier),
                 before=_snapshot(dossier), loaded=columns(dossier))
 
@@ -164,9 +166,10 @@ def event(work: Work, action: str, *, from_status: str, step: DossierStep | None
     )
 
 
-def finish(work: Work, action: str, **extra) -> Dossier:
-    """Save the dossier (the columns the action changed, and a new ``lock_version``) and write
-    the audit record of the action (same transaction)."""
+def finish(work: Work, action: str, *, tell_applicant: bool = False, **extra) -> Dossier:
+    """Save the dossier (the columns the action changed, and a new ``lock_version``), write the
+    audit record of the action, and queue the notices to the officers concerned (and to the
+    applicant, with ``tell_applicant``): all in the action's transaction."""
     dossier = work.dossier
     if work.loaded is None:
         dossier.save()
@@ -178,6 +181,8 @@ def finish(work: Work, action: str, **extra) -> Dossier:
     record(actor=work.actor, action=f"dossier.{action}", obj=work.dossier, before=work.before or None,
            after={**_snapshot(work.dossier), **extra})
     tell_staff_later(work.dossier, action)
+    if tell_applicant:
+        tell_applicant_later(work.dossier)
     return work.dossier
 
 
@@ -214,8 +219,7 @@ def open_step(work: Work, template: ProcessStep | None, *, unit: Unit, name: str
         allotted_minutes=allotted.minutes, started_at=work.now, due_at=due, assignee=assignee,
         **finished,
     )
-    if not finished:
-        active_steps(work)
+    if not finished and work.steps is not None:
         work.steps.append(step)
     return step
 

@@ -230,6 +230,17 @@ def tell_staff_later(dossier: Dossier, action: str) -> None:
     notify_staff_of_event.enqueue(dossier.pk, dossier.last_seq)
 
 
+def tell_applicant_later(dossier: Dossier) -> None:
+    """In the background, tell the applicant what the dossier's last event asks of them (by
+    email, and SMS where configured): queued in the action's transaction, like
+    :func:`tell_staff_later`."""
+    if notifications_are_silenced():
+        return
+    from motcua.dossiers.tasks import notify_applicant
+
+    notify_applicant.enqueue(dossier.pk, dossier.last_seq)
+
+
 def dossier_lines(dossier: Dossier) -> list[str]:
     return [_("Thủ tục: %(procedure)s") % {"procedure": dossier.procedure.name},
             _("Người nộp: %(name)s") % {"name": dossier.applicant_name}]
